@@ -1,0 +1,1 @@
+"""Busan Strategic Projects Portal: the Django project package."""

@@ -1,0 +1,1 @@
+"""The portfolio: goals, programs, projects, phases and budgets."""

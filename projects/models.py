@@ -1,0 +1,705 @@
+"""The portfolio: goals, programs, projects, their phases, budgets and the facts around them.
+
+Everything here holds what the source document says and nothing more: a fact the document does
+not state stays empty (null or blank) so that the site can say "not stated in the source".
+Content that readers see comes in English and Korean (``*_en`` / ``*_ko`` columns).
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from busanportal.i18n import translated
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+# No single line of a city plan is near a quadrillion won; a larger figure is a typing error.
+MAX_BUDGET_KRW = 1_000_000_000_000_000
+
+
+class SlugManager(models.Manager):
+    """Looks rows up by slug, their natural key in fixtures."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SourceDocument(models.Model):
+    """The published document the portfolio's facts come from."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
+    publisher_en = models.CharField(_("publisher (English)"), max_length=200)
+    publisher_ko = models.CharField(_("publisher (Korean)"), max_length=200, blank=True)
+    introduction = models.TextField(
+        _("introduction (verbatim)"), blank=True, help_text=_("The document's lead paragraph.")
+    )
+    url = models.URLField(_("web address"), blank=True, help_text=_("Blank when not known."))
+    covers_from_year = models.PositiveSmallIntegerField(
+        _("covers from year"),
+        null=True,
+        blank=True,
+        help_text=_("Earliest year the document mentions."),
+    )
+    covers_to_year = models.PositiveSmallIntegerField(
+        _("covers to year"),
+        null=True,
+        blank=True,
+        help_text=_("Latest year the document mentions."),
+    )
+    published_on = models.DateField(
+        _("published on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank: the document does not state when it was published."),
+    )
+
+    objects = SlugManager()
+
+    title = translated("title")
+    publisher = translated("publisher")
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+
+    def __str__(self):
+        return self.title_en
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Strategy(models.Model):
+    """One of the plan's strategic goals (the document's top-level headings)."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
+    source_text = models.TextField(_("source text (verbatim)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SlugManager()
+
+    title = translated("title")
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("strategic goal")
+        verbose_name_plural = _("strategic goals")
+
+    def __str__(self):
+        return self.title_en
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Program(models.Model):
+    """A program under a goal (the document's sub-headings); projects belong to one."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.PROTECT, related_name="programs", verbose_name=_("goal")
+    )
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
+    source_text = models.TextField(_("source text (verbatim)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SlugManager()
+
+    title = translated("title")
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+
+    def __str__(self):
+        return self.title_en
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["projects.strategy"]
+
+
+class Place(models.Model):
+    """A named place in Busan that a project is located in or refers to."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
+
+    objects = SlugManager()
+
+    name = translated("name")
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+
+    def __str__(self):
+        return self.name_en
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Organisation(models.Model):
+    """A company, institute or body that a project names."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_ko = models.CharField(_("name (Korean)"), max_length=300, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+
+    objects = SlugManager()
+
+    name = translated("name")
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name_en
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ProjectStatus(models.TextChoices):
+    """How far along a project is, as officials record it (the document states none)."""
+
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in-progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    NOT_STATED = "not-stated", _("Not stated in the source")
+
+
+@dataclass(frozen=True)
+class Span:
+    """The years a project runs: the union of its phases. ``end`` is None when open-ended."""
+
+    start: int
+    end: int | None
+
+    def __str__(self):
+        if self.end is None:
+            return f"{self.start}–"
+        if self.end == self.start:
+            return str(self.start)
+        return f"{self.start}–{self.end}"
+
+
+class ProjectQuerySet(models.QuerySet):
+    """The domain's questions about projects, named once and used by every view."""
+
+    def published(self):
+        """Projects the public may see: every public page, export, API and feed starts here."""
+        return self.filter(is_published=True)
+
+    def active_in(self, year: int):
+        """Projects with a phase overlapping ``year`` (open-ended periods run on; milestones
+        count for their own year)."""
+        return self.filter(Exists(Phase.objects.overlapping(year).filter(project=OuterRef("pk"))))
+
+    def undated(self):
+        """Projects the document gives no date for (no phase at all)."""
+        return self.filter(~Exists(Phase.objects.filter(project=OuterRef("pk"))))
+
+    def in_sectors(self, slugs):
+        """Projects in any of the sectors named by ``slugs``."""
+        through = Project.sectors.through
+        return self.filter(
+            Exists(through.objects.filter(project=OuterRef("pk"), sector__slug__in=list(slugs)))
+        )
+
+    def matching(self, text: str):
+        """Projects whose title, summary or source text (either language) holds every word."""
+        queryset = self
+        for word in text.split():
+            queryset = queryset.filter(
+                Q(title_en__icontains=word)
+                | Q(title_ko__icontains=word)
+                | Q(summary_en__icontains=word)
+                | Q(summary_ko__icontains=word)
+                | Q(source_text__icontains=word)
+            )
+        return queryset
+
+    def with_start_year(self):
+        """Annotate ``first_year``: the earliest phase start, None when undated."""
+        earliest = Phase.objects.filter(project=OuterRef("pk")).order_by("start_year")
+        return self.annotate(first_year=Subquery(earliest.values("start_year")[:1]))
+
+    def with_budget_total(self):
+        """Annotate ``budget_total_krw``: the sum of stated budgets, None when none is stated."""
+        totals = (
+            Budget.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(total=Sum("amount_krw"))
+            .values("total")
+        )
+        return self.annotate(budget_total_krw=Subquery(totals[:1]))
+
+    def for_listing(self):
+        """Everything a list row shows, fetched in a fixed number of queries."""
+        return self.select_related("program__strategy", "primary_sector").prefetch_related(
+            "sectors", "phases", "budgets"
+        )
+
+    def for_detail(self):
+        """Everything a project page shows, fetched in a fixed number of queries."""
+        return (
+            self.for_listing()
+            .select_related("source_document")
+            .prefetch_related("places", "organisations", "quantities")
+        )
+
+
+class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
+    """Project manager with natural-key lookup for fixtures."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Project(models.Model):
+    """A project of the plan: one bullet of the document, or one of its featured highlights."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("Used in the project's web address. Do not change it once published."),
+    )
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
+    summary_en = models.TextField(
+        _("summary (English)"), blank=True, help_text=_("Plain-language summary for citizens.")
+    )
+    summary_ko = models.TextField(_("summary (Korean)"), blank=True)
+    source_text = models.TextField(
+        _("source text (verbatim)"),
+        blank=True,
+        help_text=_("The exact words of the source document. Do not edit imported text."),
+    )
+    source_document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        null=True,
+        blank=True,
+        verbose_name=_("source document"),
+    )
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        null=True,
+        blank=True,
+        verbose_name=_("program"),
+        help_text=_(
+            "Blank for the featured highlights, which the document lists under no program."
+        ),
+    )
+    primary_sector = models.ForeignKey(
+        "sectors.Sector",
+        on_delete=models.PROTECT,
+        related_name="primary_projects",
+        verbose_name=_("primary sector"),
+    )
+    sectors = models.ManyToManyField(
+        "sectors.Sector",
+        related_name="projects",
+        verbose_name=_("sectors"),
+        help_text=_("Every sector the project belongs to, the primary one included."),
+    )
+    places = models.ManyToManyField(
+        Place, related_name="projects", blank=True, verbose_name=_("places")
+    )
+    organisations = models.ManyToManyField(
+        Organisation, related_name="projects", blank=True, verbose_name=_("organisations")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProjectStatus.choices,
+        default=ProjectStatus.NOT_STATED,
+        help_text=_("Set only from an official source; the document itself states no status."),
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published projects appear on the public site, exports, API and feeds."),
+    )
+    is_featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Shown among the highlights on the home page.")
+    )
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order in the source document.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ProjectManager()
+
+    title = translated("title")
+    summary = translated("summary")
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [
+            models.Index(fields=["is_published", "position"], name="project_published_pos"),
+            models.Index(fields=["status"], name="project_status"),
+            models.Index(fields=["title_en"], name="project_title_en"),
+            models.Index(fields=["title_ko"], name="project_title_ko"),
+            models.Index(fields=["updated_at"], name="project_updated"),
+        ]
+
+    def __str__(self):
+        return self.title_en
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = [
+        "sectors.sector",
+        "projects.program",
+        "projects.place",
+        "projects.organisation",
+        "projects.sourcedocument",
+    ]
+
+    @property
+    def span(self) -> Span | None:
+        """The union of the phases' years; None for an undated project. Uses prefetched phases."""
+        phases = list(self.phases.all())
+        if not phases:
+            return None
+        start = min(phase.start_year for phase in phases)
+        if any(phase.is_open_ended for phase in phases):
+            return Span(start, None)
+        return Span(start, max(phase.last_year for phase in phases))
+
+    @property
+    def budget_total(self) -> int | None:
+        """Sum of stated budgets in won, None when the source states none. Uses prefetch."""
+        amounts = [budget.amount_krw for budget in self.budgets.all()]
+        return sum(amounts) if amounts else None
+
+
+class PhaseKind(models.TextChoices):
+    """A phase is either a period (a span of years) or a milestone (a point in time)."""
+
+    PERIOD = "period", _("Period")
+    MILESTONE = "milestone", _("Milestone")
+
+
+class PhaseQuerySet(models.QuerySet):
+    """Questions about phases."""
+
+    def overlapping(self, year: int):
+        """Phases running in ``year``: a period that started by then and has not ended before
+        it (or has no end), or a milestone in that very year."""
+        return self.filter(start_year__lte=year).filter(
+            Q(kind=PhaseKind.PERIOD, end_year__gte=year)
+            | Q(kind=PhaseKind.PERIOD, end_year__isnull=True)
+            | Q(kind=PhaseKind.MILESTONE, start_year=year)
+        )
+
+
+class ProjectPartManager(models.Manager):
+    """Looks up a project's phases, budgets and quantities by (project slug, key)."""
+
+    def get_by_natural_key(self, project_slug, key):
+        return self.get(project__slug=project_slug, key=key)
+
+
+class PhaseManager(ProjectPartManager.from_queryset(PhaseQuerySet)):
+    """Phase manager: natural keys plus the phase queries."""
+
+
+def year_field(verbose_name, **kwargs):
+    return models.PositiveSmallIntegerField(verbose_name, **kwargs)
+
+
+def month_field(verbose_name):
+    return models.PositiveSmallIntegerField(
+        verbose_name, null=True, blank=True, help_text=_("1 to 12; blank when not stated.")
+    )
+
+
+class Phase(models.Model):
+    """A dated part of a project: a period (start to end) or a milestone (one date)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="phases", verbose_name=_("project")
+    )
+    key = models.SlugField(
+        _("key"), max_length=120, help_text=_("Short name, unique within the project.")
+    )
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_ko = models.CharField(_("name (Korean)"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=PhaseKind.choices, default=PhaseKind.PERIOD
+    )
+    start_year = year_field(_("start year"), help_text=_("For a milestone, its year."))
+    start_month = month_field(_("start month"))
+    end_year = year_field(
+        _("end year"),
+        null=True,
+        blank=True,
+        help_text=_("Blank for a milestone, or for a period whose end is not stated."),
+    )
+    end_month = month_field(_("end month"))
+    source_text = models.CharField(
+        _("source text (verbatim)"),
+        max_length=500,
+        blank=True,
+        help_text=_("The words of the source that give this date."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+    objects = PhaseManager()
+
+    name = translated("name")
+
+    class Meta:
+        ordering = ["project", "position", "start_year"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="phase_key_unique_in_project"),
+            models.CheckConstraint(
+                condition=Q(start_year__gte=MIN_YEAR, start_year__lte=MAX_YEAR),
+                name="phase_start_year_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(end_year__gte=MIN_YEAR, end_year__lte=MAX_YEAR),
+                name="phase_end_year_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
+                name="phase_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_month__isnull=True) | Q(start_month__gte=1, start_month__lte=12),
+                name="phase_start_month_1_12",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_month__isnull=True) | Q(end_month__gte=1, end_month__lte=12),
+                name="phase_end_month_1_12",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_month__isnull=True) | Q(end_year__isnull=False),
+                name="phase_end_month_needs_end_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(end_year=F("start_year"))
+                | Q(start_month__isnull=True)
+                | Q(end_month__isnull=True)
+                | Q(end_month__gte=F("start_month")),
+                name="phase_end_month_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=PhaseKind.MILESTONE)
+                | Q(end_year__isnull=True, end_month__isnull=True),
+                name="phase_milestone_has_no_end",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "start_year", "end_year"], name="phase_project_years"),
+            models.Index(fields=["start_year", "end_year"], name="phase_years"),
+        ]
+
+    def __str__(self):
+        return f"{self.name_en} ({self.when})"
+
+    def get_absolute_url(self):
+        return self.project.get_absolute_url()
+
+    def natural_key(self):
+        return (self.project.slug, self.key)
+
+    natural_key.dependencies = ["projects.project"]
+
+    @property
+    def is_open_ended(self) -> bool:
+        return self.kind == PhaseKind.PERIOD and self.end_year is None
+
+    @property
+    def last_year(self) -> int:
+        """The last year the phase is known to run (its start for milestones and open ends)."""
+        return self.end_year or self.start_year
+
+    @property
+    def when(self) -> str:
+        """The phase's dates as the source gives them, e.g. '2015-08', '2014–2018', '2015–'."""
+        start = (
+            f"{self.start_year}-{self.start_month:02d}"
+            if self.start_month
+            else str(self.start_year)
+        )
+        if self.kind == PhaseKind.MILESTONE:
+            return start
+        if self.end_year is None:
+            return f"{start}–"
+        end = f"{self.end_year}-{self.end_month:02d}" if self.end_month else str(self.end_year)
+        return start if end == start else f"{start}–{end}"
+
+    def clean(self):
+        """Mirror the database constraints so that editors see the message by the field."""
+        errors = {}
+        for field in ("start_year", "end_year"):
+            value = getattr(self, field)
+            if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
+                errors[field] = _("Enter a year between %(min)s and %(max)s.") % {
+                    "min": MIN_YEAR,
+                    "max": MAX_YEAR,
+                }
+        for field in ("start_month", "end_month"):
+            value = getattr(self, field)
+            if value is not None and not 1 <= value <= 12:
+                errors[field] = _("Enter a month from 1 to 12.")
+        if self.kind == PhaseKind.MILESTONE and (self.end_year or self.end_month):
+            errors["end_year"] = _("A milestone has a single date: leave the end blank.")
+        elif self.end_month and not self.end_year:
+            errors["end_year"] = _("Enter the end year for the end month.")
+        elif self.end_year is not None and self.start_year is not None:
+            if self.end_year < self.start_year:
+                errors["end_year"] = _("The end year cannot be before the start year.")
+            elif (
+                self.end_year == self.start_year
+                and self.start_month
+                and self.end_month
+                and self.end_month < self.start_month
+            ):
+                errors["end_month"] = _("The end month cannot be before the start month.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Budget(models.Model):
+    """An amount of money the source states for a project, in whole Korean won."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("project")
+    )
+    key = models.SlugField(_("key"), max_length=120)
+    amount_krw = models.BigIntegerField(
+        _("amount (KRW)"),
+        help_text=_("Whole won, digits only: KRW 190.2 billion is 190200000000."),
+    )
+    covers_en = models.CharField(_("what it covers (English)"), max_length=300, blank=True)
+    covers_ko = models.CharField(_("what it covers (Korean)"), max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, help_text=_("Blank when the source states no year.")
+    )
+    source_text = models.CharField(_("source text (verbatim)"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+    objects = ProjectPartManager()
+
+    covers = translated("covers")
+
+    class Meta:
+        ordering = ["project", "key"]
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="budget_key_unique_in_project"),
+            models.CheckConstraint(
+                condition=Q(amount_krw__gte=0) & Q(amount_krw__lte=MAX_BUDGET_KRW),
+                name="budget_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
+                name="budget_year_sane",
+            ),
+        ]
+
+    def __str__(self):
+        return f"KRW {self.amount_krw:,}"
+
+    def natural_key(self):
+        return (self.project.slug, self.key)
+
+    natural_key.dependencies = ["projects.project"]
+
+    def clean(self):
+        """Mirror the database constraints so that editors see the message by the field."""
+        errors = {}
+        if self.amount_krw is not None and self.amount_krw < 0:
+            errors["amount_krw"] = _("A budget cannot be negative.")
+        elif self.amount_krw is not None and self.amount_krw > MAX_BUDGET_KRW:
+            errors["amount_krw"] = _(
+                "This is more than a quadrillion won; check the number of digits."
+            )
+        if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
+            errors["year"] = _("Enter a year between %(min)s and %(max)s.") % {
+                "min": MIN_YEAR,
+                "max": MAX_YEAR,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Quantity(models.Model):
+    """A counted or measured fact the source gives, e.g. 660,000 m² of land or 18 places."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="quantities", verbose_name=_("project")
+    )
+    key = models.SlugField(_("key"), max_length=120)
+    value = models.BigIntegerField(_("value"))
+    unit_en = models.CharField(_("unit (English)"), max_length=60)
+    unit_ko = models.CharField(_("unit (Korean)"), max_length=60, blank=True)
+    label_en = models.CharField(_("what is counted (English)"), max_length=300, blank=True)
+    label_ko = models.CharField(_("what is counted (Korean)"), max_length=300, blank=True)
+    source_text = models.CharField(_("source text (verbatim)"), max_length=500, blank=True)
+
+    objects = ProjectPartManager()
+
+    unit = translated("unit")
+    label = translated("label")
+
+    class Meta:
+        ordering = ["project", "key"]
+        verbose_name = _("quantity")
+        verbose_name_plural = _("quantities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "key"], name="quantity_key_unique_in_project"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="quantity_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.value:,} {self.unit_en}"
+
+    def natural_key(self):
+        return (self.project.slug, self.key)
+
+    natural_key.dependencies = ["projects.project"]

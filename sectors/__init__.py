@@ -1,0 +1,1 @@
+"""Strategic sectors: the industries the Busan plan names."""

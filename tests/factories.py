@@ -1,0 +1,93 @@
+"""factory_boy factories for the portfolio models."""
+
+import factory
+
+from projects.models import Budget, Phase, PhaseKind, Program, Project, ProjectStatus
+from sectors.models import Sector
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A published project in the IT sector under the first program, with no phases."""
+
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"generated-project-{n}")
+    title_en = factory.Sequence(lambda n: f"Generated project {n}")
+    title_ko = factory.Sequence(lambda n: f"생성된 사업 {n}")
+    summary_en = "A project made up for a test."
+    program = factory.LazyFunction(lambda: Program.objects.get(slug="cloud-iot"))
+    primary_sector = factory.LazyFunction(lambda: Sector.objects.get(slug="it"))
+    status = ProjectStatus.NOT_STATED
+    is_published = True
+    position = factory.Sequence(lambda n: 1000 + n)
+
+    @factory.post_generation
+    def sectors(self, create, extracted, **kwargs):
+        if create:
+            self.sectors.set(extracted or [self.primary_sector])
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    """A period phase from 2015 to 2017."""
+
+    class Meta:
+        model = Phase
+
+    project = factory.SubFactory(ProjectFactory)
+    key = factory.Sequence(lambda n: f"phase-{n}")
+    name_en = "Construction"
+    kind = PhaseKind.PERIOD
+    start_year = 2015
+    end_year = 2017
+
+
+class BudgetFactory(factory.django.DjangoModelFactory):
+    """A budget of KRW 1 billion."""
+
+    class Meta:
+        model = Budget
+
+    project = factory.SubFactory(ProjectFactory)
+    key = factory.Sequence(lambda n: f"budget-{n}")
+    amount_krw = 1_000_000_000
+
+
+def create_many_projects(count: int) -> list[Project]:
+    """Bulk-create ``count`` published projects with a phase, a budget and two sectors each."""
+    sectors = list(Sector.objects.order_by("position"))
+    programs = list(Program.objects.order_by("position"))
+    projects = Project.objects.bulk_create(
+        Project(
+            slug=f"bulk-project-{n}",
+            title_en=f"Bulk project {n}",
+            title_ko=f"대량 사업 {n}",
+            program=programs[n % len(programs)],
+            primary_sector=sectors[n % len(sectors)],
+            is_published=True,
+            position=2000 + n,
+        )
+        for n in range(count)
+    )
+    through = Project.sectors.through
+    through.objects.bulk_create(
+        through(project=project, sector=sector)
+        for n, project in enumerate(projects)
+        for sector in {sectors[n % len(sectors)], sectors[(n + 1) % len(sectors)]}
+    )
+    Phase.objects.bulk_create(
+        Phase(
+            project=project,
+            key="main",
+            name_en="Main phase",
+            start_year=2010 + n % 10,
+            end_year=2012 + n % 10,
+        )
+        for n, project in enumerate(projects)
+    )
+    Budget.objects.bulk_create(
+        Budget(project=project, key="main", amount_krw=1_000_000 * (n + 1))
+        for n, project in enumerate(projects)
+    )
+    return projects
