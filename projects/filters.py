@@ -1,0 +1,156 @@
+"""The one definition of how projects are filtered and sorted.
+
+``ProjectFilterSet`` reads the contract's query parameters (``sector``, ``year``, ``status``,
+``program``, ``q``, ``sort``). The HTML list, the timeline, the CSV export and the API all use it,
+so a filtered URL means the same thing everywhere.
+
+Invalid values never raise: the form collects a message for the field and the filter for that
+parameter is not applied, so the HTML pages can show the message beside the form and the API can
+answer 400 naming the parameter.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext_lazy as _
+
+from busanportal.i18n import active_content_language
+from projects.models import MAX_YEAR, MIN_YEAR, Program, Project, ProjectStatus
+from sectors.models import Sector
+
+UNDATED = "undated"
+MAX_QUERY_LENGTH = 200
+
+SORT_CHOICES = [
+    ("title", _("Title (A–Z)")),
+    ("start", _("Start year (earliest first)")),
+    ("-start", _("Start year (latest first)")),
+    ("budget", _("Budget (smallest first)")),
+    ("-budget", _("Budget (largest first)")),
+    ("updated", _("Recently updated")),
+]
+
+
+class YearField(forms.CharField):
+    """A four-digit year in the portal's range, or the word ``undated``."""
+
+    default_error_messages = {
+        "invalid": _("Enter a year as four digits between %(min)s and %(max)s, or “undated”."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value).strip().lower()
+        if value in self.empty_values:
+            return None
+        if value == UNDATED:
+            return UNDATED
+        if len(value) == 4 and value.isascii() and value.isdigit():
+            year = int(value)
+            if MIN_YEAR <= year <= MAX_YEAR:
+                return year
+        raise forms.ValidationError(
+            self.error_messages["invalid"], code="invalid", params={"min": MIN_YEAR, "max": MAX_YEAR}
+        )
+
+
+class YearFilter(django_filters.Filter):
+    """Projects active in the year (contract's overlap rule), or the undated projects."""
+
+    field_class = YearField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if value == UNDATED:
+            return qs.undated()
+        return qs.active_in(value)
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    """Filters and sort order for projects, as given by the contract's query parameters."""
+
+    sector = django_filters.ModelMultipleChoiceFilter(
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        method="filter_sector",
+        label=_("Sector"),
+        help_text=_("Sector slug; repeat the parameter for several sectors (any of them)."),
+        error_messages={"invalid_choice": _("There is no sector “%(value)s”.")},
+    )
+    year = YearFilter(
+        label=_("Year"),
+        help_text=_("Projects running in this year (four digits), or “undated”."),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=ProjectStatus.choices,
+        label=_("Status"),
+        help_text=_("Project status as recorded by officials."),
+        error_messages={"invalid_choice": _("There is no status “%(value)s”.")},
+    )
+    program = django_filters.ModelChoiceFilter(
+        queryset=Program.objects.all(),
+        to_field_name="slug",
+        label=_("Program"),
+        help_text=_("Program slug."),
+        error_messages={"invalid_choice": _("There is no such program.")},
+    )
+    q = django_filters.CharFilter(
+        method="filter_text",
+        max_length=MAX_QUERY_LENGTH,
+        strip=True,
+        label=_("Search"),
+        help_text=_("Words in the title, summary or source text (English or Korean)."),
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES,
+        method="sort_by",
+        empty_label=_("Document order"),
+        label=_("Sort by"),
+        help_text=_("Sort order; the default is the order of the source document."),
+        error_messages={"invalid_choice": _("There is no sort order “%(value)s”.")},
+    )
+
+    class Meta:
+        model = Project
+        fields = ["sector", "year", "status", "program", "q", "sort"]
+
+    def filter_sector(self, queryset, name, sectors):
+        if not sectors:
+            return queryset
+        return queryset.in_sectors(sector.slug for sector in sectors)
+
+    def filter_text(self, queryset, name, text):
+        return queryset.matching(text) if text else queryset
+
+    def sort_by(self, queryset, name, value):
+        # Ordering ends on the slug so that equal keys still give a stable, paginatable order.
+        if value in ("start", "-start"):
+            first = F("first_year")
+            key = first.asc(nulls_last=True) if value == "start" else first.desc(nulls_last=True)
+            return queryset.with_start_year().order_by(key, "position", "slug")
+        if value in ("budget", "-budget"):
+            total = F("budget_total_krw")
+            key = total.asc(nulls_last=True) if value == "budget" else total.desc(nulls_last=True)
+            return queryset.with_budget_total().order_by(key, "position", "slug")
+        if value == "title":
+            if active_content_language() == "ko":
+                korean_or_english = Coalesce(NullIf("title_ko", Value("")), "title_en")
+                return queryset.order_by(korean_or_english, "slug")
+            return queryset.order_by("title_en", "slug")
+        if value == "updated":
+            return queryset.order_by("-updated_at", "slug")
+        return queryset
+
+    @property
+    def applied(self) -> dict:
+        """The valid, non-empty filter values: what the page shows as applied filters."""
+        if not self.is_valid() and not hasattr(self.form, "cleaned_data"):
+            return {}
+        applied = {}
+        for name, value in self.form.cleaned_data.items():
+            if name == "sector":
+                value = list(value or [])
+            if value not in (None, "", []):
+                applied[name] = value
+        return applied
