@@ -50,7 +50,9 @@ class YearField(forms.CharField):
             if MIN_YEAR <= year <= MAX_YEAR:
                 return year
         raise forms.ValidationError(
-            self.error_messages["invalid"], code="invalid", params={"min": MIN_YEAR, "max": MAX_YEAR}
+            self.error_messages["invalid"],
+            code="invalid",
+            params={"min": MIN_YEAR, "max": MAX_YEAR},
         )
 
 
@@ -141,6 +143,53 @@ class ProjectFilterSet(django_filters.FilterSet):
         if value == "updated":
             return queryset.order_by("-updated_at", "slug")
         return queryset
+
+    def queryset_without(self, *names):
+        """The filtered queryset with the named filters left out (and no sorting): the base
+        for facet counts, so that each facet shows what choosing one of its values would give."""
+        self.is_valid()
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in names and name != "sort":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def chips(self) -> list[tuple[str, str, str]]:
+        """Each applied filter value as (filter label, value label, query string without it),
+        for removable chips. Sort and page are kept out: removing a filter returns to page 1."""
+        chips = []
+        for name, value in self.applied.items():
+            if name == "sort":
+                continue
+            values = value if name == "sector" else [value]
+            for item in values:
+                remaining = self.data.copy()
+                remaining.pop("page", None)
+                if name == "sector":
+                    remaining.setlist(
+                        "sector", [s for s in remaining.getlist("sector") if s != item.slug]
+                    )
+                else:
+                    remaining.pop(name, None)
+                chips.append(
+                    (
+                        str(self.filters[name].label),
+                        self.value_label(name, item),
+                        remaining.urlencode(),
+                    )
+                )
+        return chips
+
+    @staticmethod
+    def value_label(name, value) -> str:
+        """How an applied value reads on a chip."""
+        if name == "status":
+            return str(ProjectStatus(value).label)
+        if name == "year" and value == UNDATED:
+            return str(_("Undated"))
+        if name in ("sector", "program"):
+            return str(value)
+        return str(value)
 
     @property
     def applied(self) -> dict:

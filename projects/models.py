@@ -415,17 +415,23 @@ class PhaseKind(models.TextChoices):
     MILESTONE = "milestone", _("Milestone")
 
 
+def phase_overlaps(year: int, prefix: str = "") -> Q:
+    """The condition for a phase running in ``year``: a period that started by then and has not
+    ended before it (or has no end), or a milestone in that very year. ``prefix`` lets the same
+    rule be applied across a relation (e.g. ``"phases__"``)."""
+    return Q(**{f"{prefix}start_year__lte": year}) & (
+        Q(**{f"{prefix}kind": PhaseKind.PERIOD, f"{prefix}end_year__gte": year})
+        | Q(**{f"{prefix}kind": PhaseKind.PERIOD, f"{prefix}end_year__isnull": True})
+        | Q(**{f"{prefix}kind": PhaseKind.MILESTONE, f"{prefix}start_year": year})
+    )
+
+
 class PhaseQuerySet(models.QuerySet):
     """Questions about phases."""
 
     def overlapping(self, year: int):
-        """Phases running in ``year``: a period that started by then and has not ended before
-        it (or has no end), or a milestone in that very year."""
-        return self.filter(start_year__lte=year).filter(
-            Q(kind=PhaseKind.PERIOD, end_year__gte=year)
-            | Q(kind=PhaseKind.PERIOD, end_year__isnull=True)
-            | Q(kind=PhaseKind.MILESTONE, start_year=year)
-        )
+        """Phases running in ``year`` (see ``phase_overlaps``)."""
+        return self.filter(phase_overlaps(year))
 
 
 class ProjectPartManager(models.Manager):

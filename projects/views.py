@@ -1,19 +1,75 @@
-"""Public views of the portfolio (placeholder until the public site is built)."""
+"""Public pages of the portfolio: the overview, the filtered list, a project and the timeline.
 
+Views stay thin: filtering is ``ProjectFilterSet``, counting and layout are in ``selectors``,
+and every query starts from ``Project.objects.published()``.
+"""
+
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from projects.models import Project
+from projects.filters import ProjectFilterSet
+from projects.models import Project, SourceDocument
+from projects.selectors import build_timeline, key_figures, project_facets
+from sectors.models import Sector
+
+PAGE_SIZE = 20
+TIMELINE_PAGE_SIZE = 100
+
+
+def filtered_projects(request):
+    """The published projects the request's query parameters select, and the filterset."""
+    filterset = ProjectFilterSet(request.GET, queryset=Project.objects.published())
+    return filterset, filterset.qs
+
+
+def filter_context(filterset) -> dict:
+    """What the filter form, chips and facet counts need, shared by the list and timeline."""
+    applied = filterset.applied
+    return {
+        "filterset": filterset,
+        "facets": project_facets(filterset),
+        "selected_sectors": [sector.slug for sector in applied.get("sector", [])],
+        "selected_year": applied.get("year"),
+    }
 
 
 def home(request):
-    projects = Project.objects.published().for_listing()
-    return render(request, "projects/home.html", {"projects": projects})
+    """The overview: the plan in two sentences, highlights, key figures and sectors."""
+    published = Project.objects.published()
+    context = {
+        "document": SourceDocument.objects.first(),
+        "featured": published.filter(is_featured=True).for_listing(),
+        "figures": key_figures(),
+        "sectors": Sector.objects.with_project_counts(),
+    }
+    return render(request, "projects/home.html", context)
 
 
 def project_list(request):
-    return home(request)
+    """The portfolio: filters with facet counts, applied-filter chips, sort and pages."""
+    filterset, projects = filtered_projects(request)
+    page = Paginator(projects.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {**filter_context(filterset), "page": page}
+    return render(request, "projects/list.html", context)
 
 
 def project_detail(request, slug):
+    """One project with its phases on a timeline, budget, places and source quote."""
     project = get_object_or_404(Project.objects.published().for_detail(), slug=slug)
-    return render(request, "projects/detail.html", {"project": project})
+    context = {"project": project, "timeline": build_timeline([project])}
+    return render(request, "projects/detail.html", context)
+
+
+def timeline(request):
+    """Every (filtered) project on one year axis, grouped by primary sector."""
+    filterset, projects = filtered_projects(request)
+    by_sector = projects.for_listing().order_by("primary_sector__position", "position", "slug")
+    page = Paginator(by_sector, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    context = {
+        **filter_context(filterset),
+        "page": page,
+        "timeline": build_timeline(rows),
+        "undated": [project for project in rows if project.span is None],
+    }
+    return render(request, "projects/timeline.html", context)

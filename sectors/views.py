@@ -1,13 +1,25 @@
-"""Public views of the sectors (placeholder until the public site is built)."""
+"""Public pages of the sectors: all sectors with counts, and one sector's projects."""
 
 from django.shortcuts import get_object_or_404, render
 
+from projects.models import Project
+from projects.selectors import build_timeline
 from sectors.models import Sector
 
 
 def sector_list(request):
-    return render(request, "sectors/list.html", {"sectors": Sector.objects.all()})
+    """Every sector with its number of published projects."""
+    return render(request, "sectors/list.html", {"sectors": Sector.objects.with_project_counts()})
 
 
 def sector_detail(request, slug):
-    return render(request, "sectors/detail.html", {"sector": get_object_or_404(Sector, slug=slug)})
+    """A sector, its published projects and their timeline."""
+    sector = get_object_or_404(Sector, slug=slug)
+    projects = list(Project.objects.published().in_sectors([sector.slug]).for_listing())
+    context = {
+        "sector": sector,
+        "projects": projects,
+        "timeline": build_timeline(projects),
+        "undated": [project for project in projects if project.span is None],
+    }
+    return render(request, "sectors/detail.html", context)

@@ -1,0 +1,187 @@
+"""Read-side questions the public pages ask: facet counts, key figures and timeline geometry.
+
+Views stay thin: they call these selectors and hand the results to templates. Every selector
+runs a fixed number of SQL queries whatever the number of projects.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+
+from projects.filters import ProjectFilterSet
+from projects.models import (
+    Budget,
+    Phase,
+    PhaseKind,
+    Program,
+    Project,
+    ProjectStatus,
+    phase_overlaps,
+)
+from sectors.models import Sector
+
+# The year facet counts this range in one pass over the phases; years without projects are
+# hidden. The source document covers 2010-2020; officials may add later years.
+FACET_YEARS = range(2000, 2041)
+TIMELINE_FIRST_YEAR = 2010
+
+
+@dataclass
+class Facets:
+    """Counts beside each filter choice, each computed with the other filters applied."""
+
+    sectors: list  # Sector objects annotated with project_count
+    programs: list  # Program objects annotated with project_count
+    statuses: list  # (value, label, count)
+    years: list  # (year, count), years with projects only
+    undated: int
+
+
+def project_facets(filterset: ProjectFilterSet) -> Facets:
+    """Facet counts for the current filter: choosing IT shows how many IT projects run each
+    year, and the sector counts show what each other sector would add or give."""
+    without_sector = filterset.queryset_without("sector")
+    sectors = list(
+        # Explicit order: Meta.ordering does not apply to aggregating queries.
+        Sector.objects.annotate(
+            project_count=Count("projects", filter=Q(projects__in=without_sector))
+        ).order_by("position", "slug")
+    )
+    without_program = filterset.queryset_without("program")
+    programs = list(
+        Program.objects.select_related("strategy")
+        .annotate(project_count=Count("projects", filter=Q(projects__in=without_program)))
+        .order_by("strategy__position", "position", "slug")
+    )
+    status_counts = dict(
+        filterset.queryset_without("status")
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("pk"))
+    )
+    statuses = [
+        (value, label, status_counts.get(value, 0)) for value, label in ProjectStatus.choices
+    ]
+    without_year = filterset.queryset_without("year")
+    year_counts = Phase.objects.filter(project__in=without_year).aggregate(
+        **{
+            f"y{year}": Count("project", distinct=True, filter=phase_overlaps(year))
+            for year in FACET_YEARS
+        }
+    )
+    years = [(year, year_counts[f"y{year}"]) for year in FACET_YEARS if year_counts[f"y{year}"]]
+    return Facets(
+        sectors=sectors,
+        programs=programs,
+        statuses=statuses,
+        years=years,
+        undated=without_year.undated().count(),
+    )
+
+
+@dataclass
+class KeyFigures:
+    """The headline numbers of the portfolio for the home page."""
+
+    projects: int
+    first_year: int | None
+    last_year: int | None
+    with_budget: int
+    budget_total_krw: int | None
+
+
+def key_figures() -> KeyFigures:
+    """Headline numbers over the published portfolio, in three queries."""
+    published = Project.objects.published()
+    counts = published.aggregate(
+        projects=Count("pk"),
+        with_budget=Count("pk", filter=Exists(Budget.objects.filter(project=OuterRef("pk")))),
+    )
+    years = Phase.objects.filter(project__in=published).aggregate(
+        first=Min("start_year"), last=Max(Coalesce("end_year", "start_year"))
+    )
+    budgets = Budget.objects.filter(project__in=published).aggregate(total=Sum("amount_krw"))
+    return KeyFigures(
+        projects=counts["projects"],
+        first_year=years["first"],
+        last_year=years["last"],
+        with_budget=counts["with_budget"],
+        budget_total_krw=budgets["total"],
+    )
+
+
+@dataclass
+class TimelineBar:
+    """One phase drawn on a year axis; x and width are in year units from the axis start."""
+
+    phase: Phase
+    x: float
+    width: float
+    is_milestone: bool
+    is_open_ended: bool
+    y: float = 0.3
+    height: float = 0.4
+
+
+@dataclass
+class TimelineRow:
+    """One project on the timeline with its bars."""
+
+    project: Project
+    bars: list = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    """A year axis and the projects drawn on it."""
+
+    first_year: int
+    last_year: int
+    rows: list
+
+    @property
+    def years(self):
+        return list(range(self.first_year, self.last_year + 1))
+
+    @property
+    def year_count(self):
+        return self.last_year - self.first_year + 1
+
+
+def build_timeline(projects, first_year: int | None = None, last_year: int | None = None):
+    """Lay the (prefetched) phases of ``projects`` out on one axis. Undated projects get no row.
+
+    The axis runs from ``first_year`` (default: the earliest phase, but not after 2010) to the
+    latest year any phase reaches; an open-ended phase runs to the end of the axis.
+    """
+    dated = [project for project in projects if project.span is not None]
+    if not dated:
+        return None
+    start = min(project.span.start for project in dated)
+    end = max(phase.last_year for project in dated for phase in project.phases.all())
+    first = first_year if first_year is not None else min(start, TIMELINE_FIRST_YEAR)
+    last = max(last_year or end, end, first)
+    rows = []
+    for project in dated:
+        row = TimelineRow(project)
+        for phase in project.phases.all():
+            is_milestone = phase.kind == PhaseKind.MILESTONE
+            # A milestone sits inside its year at its month, when the month is known.
+            month_offset = ((phase.start_month or 7) - 1) / 12 if is_milestone else 0
+            phase_end = last + 1 if phase.is_open_ended else phase.last_year + 1
+            row.bars.append(
+                TimelineBar(
+                    phase=phase,
+                    x=phase.start_year - first + month_offset,
+                    width=0 if is_milestone else phase_end - phase.start_year,
+                    is_milestone=is_milestone,
+                    is_open_ended=phase.is_open_ended,
+                )
+            )
+        periods = [bar for bar in row.bars if not bar.is_milestone]
+        if len(periods) > 1:  # two lanes, so that overlapping periods stay visible
+            for index, bar in enumerate(periods):
+                bar.y, bar.height = (0.1 if index % 2 == 0 else 0.55), 0.35
+        rows.append(row)
+    return Timeline(first_year=first, last_year=last, rows=rows)

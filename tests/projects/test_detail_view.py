@@ -1,0 +1,84 @@
+"""/projects/<slug>/: everything the source says about one project."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(client, slug):
+    response = client.get(reverse("projects:detail", args=[slug]))
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def test_the_project_page_quotes_the_source_with_the_documents_title(client):
+    _, body = detail(client, "export-research-reactor")
+    assert "Establish a new research reactor for export (2010–2018)" in body
+    assert (
+        "From “Future Strategic Industry and New Growth Industry”, Busan Metropolitan City." in body
+    )
+
+
+def test_the_project_page_lists_each_phase_with_its_dates(client):
+    _, body = detail(client, "export-research-reactor")
+    assert "<strong>2010–2018</strong> – New research reactor for export" in body
+    assert "<strong>2015-04</strong> – Site construction completed" in body
+    assert "<strong>2015–2019</strong> – Radioactive isotope convergence research base" in body
+
+
+def test_the_timeline_svg_has_a_text_equivalent(client):
+    _, body = detail(client, "export-research-reactor")
+    assert 'role="img" aria-label="New research reactor for export: 2010–2018;' in body
+    assert "<td>Site construction completed</td><td>Milestone</td><td>2015-04</td>" in body
+
+
+def test_the_budget_is_shown_readably_and_exactly(client):
+    _, body = detail(client, "bs-financial-computer-center")
+    assert "KRW 190.2 billion" in body
+    assert "190,200,000,000 won" in body
+
+
+def test_a_project_without_a_budget_says_the_source_states_none(client):
+    _, body = detail(client, "itu-post-project")
+    assert "The source document states no budget for this project." in body
+    assert "The source document gives no dates for this project." in body
+
+
+def test_places_organisations_and_quantities_are_shown(client):
+    _, body = detail(client, "new-port-hinterland-complex")
+    assert "Busan New Port hinterland" in body
+    assert "Land area of the complex: <strong>660,000 m²</strong>" in body
+    _, body = detail(client, "etri-busan-branch")
+    assert "Electronics and Telecommunications Research Institute (ETRI)" in body
+
+
+def test_program_goal_and_sector_link_to_filtered_lists(client):
+    _, body = detail(client, "it-convergence-cluster")
+    assert 'href="/projects/?program=it-convergence-base"' in body
+    assert 'href="/projects/?sector=it"' in body
+    assert 'href="/projects/?year=2011"' in body
+    assert "Create jobs through Busan’s own strategic projects" in body
+
+
+def test_the_page_shows_when_it_was_last_updated(client):
+    _, body = detail(client, "it-convergence-cluster")
+    assert '<time datetime="2026-11-25T' in body
+
+
+def test_an_unknown_slug_is_a_404_in_the_sites_design(client):
+    response = client.get("/projects/no-such-project/")
+    assert response.status_code == 404
+    assert "Skip to main content" in response.content.decode()
+
+
+def test_an_unpublished_project_is_a_404(client):
+    ProjectFactory(slug="draft-project", is_published=False)
+    assert client.get("/projects/draft-project/").status_code == 404
+
+
+def test_detail_query_count(client, django_assert_num_queries):
+    with django_assert_num_queries(7):
+        client.get("/projects/export-research-reactor/")

@@ -1,0 +1,48 @@
+"""/sectors/ and /sectors/<slug>/."""
+
+import pytest
+
+from projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sector_list_shows_each_sector_with_its_count(client):
+    response = client.get("/sectors/")
+    counts = {sector.slug: sector.project_count for sector in response.context["sectors"]}
+    assert counts == {
+        "it": 9,
+        "offshore-shipbuilding": 6,
+        "bio-medical": 5,
+        "footwear-textile": 2,
+        "robotics": 2,
+        "green-energy": 3,
+    }
+    assert "Projects in cloud computing" in response.content.decode()
+
+
+def test_a_sector_page_lists_its_projects_and_their_timeline(client):
+    response = client.get("/sectors/robotics/")
+    assert [p.slug for p in response.context["projects"]] == [
+        "marine-robot-center",
+        "robot-convergence-ecosystem",
+    ]
+    assert len(response.context["timeline"].rows) == 2
+
+
+def test_an_unknown_sector_is_a_404(client):
+    assert client.get("/sectors/atlantis/").status_code == 404
+
+
+def test_sector_pages_hide_unpublished_projects(client, make_project):
+    make_project(slug="hidden", is_published=False)
+    response = client.get("/sectors/it/")
+    assert "hidden" not in [p.slug for p in response.context["projects"]]
+
+
+def test_sector_query_counts_are_constant(client, many_projects, django_assert_num_queries):
+    assert Project.objects.count() == 525
+    with django_assert_num_queries(1):
+        client.get("/sectors/")
+    with django_assert_num_queries(5):
+        client.get("/sectors/footwear-textile/")
