@@ -3,10 +3,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 # Tests run with debug off, as production does; the key below exists only for test runs.
-TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-not-a-secret-$(shell id -u)
+# The test client speaks plain HTTP, so the HTTPS redirect is off for tests only
+# (tests/test_security_headers.py checks that it is on by default).
+TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-not-a-secret-$(shell id -u) DJANGO_SECURE_SSL_REDIRECT=0
+# Production as deployed: nothing switched off, and a fresh random key of production length.
+DEPLOY_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$(shell python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: install run migrate lint format test pytest check static messages clean
+.PHONY: install run migrate lint format test pytest check check-deploy static messages clean
 
 install: $(STAMP)
 
@@ -47,5 +51,18 @@ check: install
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
+# Django's deployment checklist with production settings (inherited DJANGO_* variables are
+# dropped first, so a developer's shell cannot switch anything off); any warning fails.
+check-deploy: install
+	@echo "manage.py check --deploy --fail-level WARNING (production settings, throwaway key)"
+	@env $$(env | grep -o '^DJANGO_[A-Z_]*' | sed 's/^/-u /') $(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# Regenerates the Korean catalogue from the code and fails if any entry is untranslated or fuzzy.
+messages-check: install
+	$(DEV_ENV) $(PY) manage.py makemessages -l ko --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=benchmarks --no-obsolete -v0
+	@test -z "$$(msgattrib --untranslated --no-obsolete locale/ko/LC_MESSAGES/django.po)" || { echo "Untranslated Korean entries:"; msgattrib --untranslated --no-obsolete locale/ko/LC_MESSAGES/django.po; exit 1; }
+	@test -z "$$(msgattrib --only-fuzzy --no-obsolete locale/ko/LC_MESSAGES/django.po)" || { echo "Fuzzy Korean entries:"; msgattrib --only-fuzzy --no-obsolete locale/ko/LC_MESSAGES/django.po; exit 1; }
+	@echo "Korean catalogue complete"

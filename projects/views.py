@@ -25,8 +25,11 @@ def filtered_projects(request):
 def filter_context(filterset) -> dict:
     """What the filter form, chips and facet counts need, shared by the list and timeline."""
     applied = filterset.applied
+    export_query = filterset.data.copy()
+    export_query.pop("page", None)
     return {
         "filterset": filterset,
+        "export_query": export_query.urlencode(),
         "facets": project_facets(filterset),
         "selected_sectors": [sector.slug for sector in applied.get("sector", [])],
         "selected_year": applied.get("year"),

@@ -1,10 +1,13 @@
 """Public pages of the sectors: all sectors with counts, and one sector's projects."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from projects.models import Project
 from projects.selectors import build_timeline
 from sectors.models import Sector
+
+PAGE_SIZE = 50
 
 
 def sector_list(request):
@@ -15,9 +18,12 @@ def sector_list(request):
 def sector_detail(request, slug):
     """A sector, its published projects and their timeline."""
     sector = get_object_or_404(Sector, slug=slug)
-    projects = list(Project.objects.published().in_sectors([sector.slug]).for_listing())
+    in_sector = Project.objects.published().in_sectors([sector.slug]).for_listing()
+    page = Paginator(in_sector, PAGE_SIZE).get_page(request.GET.get("page"))
+    projects = list(page.object_list)
     context = {
         "sector": sector,
+        "page": page,
         "projects": projects,
         "timeline": build_timeline(projects),
         "undated": [project for project in projects if project.span is None],
