@@ -246,6 +246,8 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_budget_total(self):
         """Annotate ``budget_total_krw``: the sum of stated budgets, None when none is stated."""
+        if "budget_total_krw" in self.query.annotations:
+            return self
         totals = (
             Budget.objects.filter(project=OuterRef("pk"))
             .order_by()
@@ -256,9 +258,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.annotate(budget_total_krw=Subquery(totals[:1]))
 
     def for_listing(self):
-        """Everything a list row shows, fetched in a fixed number of queries."""
-        return self.select_related("program__strategy", "primary_sector").prefetch_related(
-            "sectors", "phases", "budgets"
+        """Everything a list row shows (budget as a sum), in a fixed number of queries."""
+        return (
+            self.select_related("program__strategy", "primary_sector")
+            .prefetch_related("sectors", "phases")
+            .with_budget_total()
         )
 
     def for_detail(self):
@@ -266,7 +270,7 @@ class ProjectQuerySet(models.QuerySet):
         return (
             self.for_listing()
             .select_related("source_document")
-            .prefetch_related("places", "organisations", "quantities")
+            .prefetch_related("budgets", "places", "organisations", "quantities")
         )
 
 
@@ -403,7 +407,10 @@ class Project(models.Model):
 
     @property
     def budget_total(self) -> int | None:
-        """Sum of stated budgets in won, None when the source states none. Uses prefetch."""
+        """Sum of stated budgets in won, None when the source states none. Uses the
+        ``budget_total_krw`` annotation when the queryset has it, else the prefetched budgets."""
+        if hasattr(self, "budget_total_krw"):
+            return self.budget_total_krw
         amounts = [budget.amount_krw for budget in self.budgets.all()]
         return sum(amounts) if amounts else None
 

@@ -36,6 +36,9 @@ class Facets:
     statuses: list  # (value, label, count)
     years: list  # (year, count), years with projects only
     undated: int
+    # The number of projects the whole filter selects, when the facets already tell it (the
+    # status facet counts the filtered set itself whenever no status is chosen); else None.
+    matching: int | None = None
 
 
 def project_facets(filterset: ProjectFilterSet) -> Facets:
@@ -63,20 +66,23 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
     statuses = [
         (value, label, status_counts.get(value, 0)) for value, label in ProjectStatus.choices
     ]
-    without_year = filterset.queryset_without("year")
-    year_counts = Phase.objects.filter(project__in=without_year).aggregate(
+    # Years and undated in one pass over projects joined to their phases: an undated project
+    # appears once with no phase; a dated one is counted once per year any phase overlaps.
+    year_counts = filterset.queryset_without("year").aggregate(
+        undated=Count("pk", filter=Q(phases__isnull=True)),
         **{
-            f"y{year}": Count("project", distinct=True, filter=phase_overlaps(year))
+            f"y{year}": Count("pk", distinct=True, filter=phase_overlaps(year, "phases__"))
             for year in FACET_YEARS
-        }
+        },
     )
     years = [(year, year_counts[f"y{year}"]) for year in FACET_YEARS if year_counts[f"y{year}"]]
     return Facets(
         sectors=sectors,
         programs=programs,
         statuses=statuses,
+        matching=None if "status" in filterset.applied else sum(status_counts.values()),
         years=years,
-        undated=without_year.undated().count(),
+        undated=year_counts["undated"],
     )
 
 

@@ -22,6 +22,15 @@ def filtered_projects(request):
     return filterset, filterset.qs
 
 
+def paginate(queryset, per_page, request, facets):
+    """The requested page (the last one past the end, the first for a malformed number),
+    reusing the facets' count of matching projects to save a COUNT query when it is known."""
+    paginator = Paginator(queryset, per_page)
+    if facets.matching is not None:
+        paginator.count = facets.matching  # overrides the cached_property before its query
+    return paginator.get_page(request.GET.get("page"))
+
+
 def filter_context(filterset) -> dict:
     """What the filter form, chips and facet counts need, shared by the list and timeline."""
     applied = filterset.applied
@@ -51,8 +60,9 @@ def home(request):
 def project_list(request):
     """The portfolio: filters with facet counts, applied-filter chips, sort and pages."""
     filterset, projects = filtered_projects(request)
-    page = Paginator(projects.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {**filter_context(filterset), "page": page}
+    filters = filter_context(filterset)
+    page = paginate(projects.for_listing(), PAGE_SIZE, request, filters["facets"])
+    context = {**filters, "page": page}
     return render(request, "projects/list.html", context)
 
 
@@ -66,11 +76,12 @@ def project_detail(request, slug):
 def timeline(request):
     """Every (filtered) project on one year axis, grouped by primary sector."""
     filterset, projects = filtered_projects(request)
+    filters = filter_context(filterset)
     by_sector = projects.for_listing().order_by("primary_sector__position", "position", "slug")
-    page = Paginator(by_sector, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(by_sector, TIMELINE_PAGE_SIZE, request, filters["facets"])
     rows = list(page.object_list)
     context = {
-        **filter_context(filterset),
+        **filters,
         "page": page,
         "timeline": build_timeline(rows),
         "undated": [project for project in rows if project.span is None],

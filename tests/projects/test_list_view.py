@@ -216,7 +216,7 @@ def test_a_project_with_an_open_ended_phase_shows_its_open_span(client):
 
 
 def test_list_query_count_is_constant_with_the_real_fixtures(client, django_assert_num_queries):
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         client.get(reverse("projects:list") + "?sector=it&year=2015&sort=-start")
 
 
@@ -224,5 +224,5 @@ def test_list_query_count_is_the_same_with_500_more_projects(
     client, many_projects, django_assert_num_queries
 ):
     assert Project.objects.count() == 525
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         client.get(reverse("projects:list") + "?sector=it&year=2015&sort=-start")

@@ -44,7 +44,7 @@ def test_bad_input_on_the_timeline_shows_a_message(client):
 
 
 def test_timeline_query_count_is_constant(client, django_assert_num_queries):
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         client.get("/timeline/?sector=it")
 
 
@@ -52,5 +52,5 @@ def test_timeline_query_count_is_the_same_with_500_more_projects(
     client, many_projects, django_assert_num_queries
 ):
     assert Project.objects.count() == 525
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         client.get("/timeline/?sector=it")

@@ -44,5 +44,5 @@ def test_sector_query_counts_are_constant(client, many_projects, django_assert_n
     assert Project.objects.count() == 525
     with django_assert_num_queries(1):
         client.get("/sectors/")
-    with django_assert_num_queries(6):  # sector, count, page, and three prefetches
+    with django_assert_num_queries(5):  # sector, count, page, and two prefetches
         client.get("/sectors/footwear-textile/")
