@@ -97,3 +97,10 @@ def test_the_korean_catalogue_has_no_untranslated_or_fuzzy_entry():
         and not re.search(r'^msgstr(\[0\])? ""\n"', entry, re.MULTILINE)
     ]
     assert not untranslated
+
+
+def test_korean_quantities_follow_korean_spacing(client):
+    _, body = korean(client, "/projects/bs-financial-computer-center/")
+    assert "<strong>2개 동</strong>" in body
+    english = client.get("/projects/new-port-hinterland-complex/").content.decode()
+    assert "<strong>660,000 m²</strong>" in english

@@ -42,3 +42,11 @@ def won(amount):
     if amount is None:
         return ""
     return number_format(int(amount), force_grouping=True)
+
+
+@register.filter
+def quantity(quantity):
+    """A quantity with its unit: '660,000 m²' in English; Korean writes the unit without a
+    space ('2개 동', '18개소', '660,000㎡')."""
+    separator = "" if active_content_language() == "ko" else " "
+    return f"{won(quantity.value)}{separator}{quantity.unit}"
