@@ -1,0 +1,518 @@
+"""The Django admin for the portfolio: where city officials keep the projects current.
+
+Every save goes through the models' normal ``save()`` and ``delete()`` (bulk actions included), so
+that django-simple-history records who changed what and any post-save signal handlers fire.
+Projects, phases and budgets keep a full history that can be read and reverted in the admin.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import Max, Min
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from projects.audit import ensure_history_baseline
+from projects.forms import (
+    BudgetAdminForm,
+    PhaseAdminForm,
+    ProjectAdminForm,
+    QuantityAdminForm,
+    UniqueKeyInlineFormSet,
+)
+from projects.models import (
+    Budget,
+    Organisation,
+    Phase,
+    Place,
+    Program,
+    Project,
+    Quantity,
+    SourceDocument,
+    Strategy,
+)
+from projects.resources import ProjectResource
+
+#: How many phase and budget changes the project history page lists.
+PART_HISTORY_LIMIT = 200
+
+
+def _usable_keys(model_field, values):
+    """The values that can be looked up in ``model_field`` (the primary key a select points
+    to): a posted value that is not a key at all, e.g. ``":"`` or a number beyond the
+    column's range, is dropped instead of reaching the database."""
+    ranges = connection.ops.integer_field_ranges
+    low, high = ranges.get(model_field.get_internal_type(), (None, None))
+    usable = []
+    for value in values:
+        try:
+            key = model_field.to_python(value)
+        except ValidationError:
+            continue
+        if isinstance(key, int) and not (
+            (low is None or key >= low) and (high is None or key <= high)
+        ):
+            continue
+        usable.append(value)
+    return usable
+
+
+class SafeAutocompleteMixin:
+    """Django's autocomplete widget looks the submitted value up to redisplay it; a value that
+    is no key (a malformed or hostile post) made that lookup fail with a server error. Invalid
+    values are dropped, and the form shows its usual "Select a valid choice" message."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        to_field = remote.model._meta.get_field(
+            getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        )
+        return super().optgroups(name, _usable_keys(to_field, value), attr)
+
+
+class SafeAutocompleteSelect(SafeAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeAutocompleteAdminMixin:
+    """Use the safe autocomplete widgets for the admin's ``autocomplete_fields``."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class YearListFilter(admin.SimpleListFilter):
+    """Projects active in a year (any phase overlapping it), or undated ones: the public site's
+    year semantics, offered for every year the phases cover."""
+
+    title = _("year")
+    parameter_name = "year"
+    UNDATED = "undated"
+
+    def lookups(self, request, model_admin):
+        bounds = Phase.objects.aggregate(
+            first=Min("start_year"), last_start=Max("start_year"), last_end=Max("end_year")
+        )
+        choices = []
+        if bounds["first"] is not None:
+            last = max(year for year in (bounds["last_start"], bounds["last_end"]) if year)
+            choices = [(str(year), str(year)) for year in range(bounds["first"], last + 1)]
+        return [*choices, (self.UNDATED, _("Undated"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return None
+        if value == self.UNDATED:
+            return queryset.undated()
+        if len(value) == 4 and value.isdigit():
+            return queryset.active_in(int(value))
+        # The admin answers this with its "invalid filter" redirect rather than an error page.
+        raise IncorrectLookupParameters(_("The year must have four digits."))
+
+
+class SourceTextReadOnlyMixin:
+    """The verbatim source text of a project taken from the source document is shown, not
+    edited: officials may correct everything else, but never the document's own words."""
+
+    source_readonly_fields = ("source_text",)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        project = obj.project if isinstance(obj, Phase | Budget | Quantity) else obj
+        if isinstance(project, Project) and project.source_document_id:
+            readonly += [name for name in self.source_readonly_fields if name not in readonly]
+        return readonly
+
+
+class PhaseInline(SourceTextReadOnlyMixin, admin.TabularInline):
+    """Phases on the project page; the model's ``clean()`` puts each error by its field."""
+
+    model = Phase
+    formset = UniqueKeyInlineFormSet
+    form = PhaseAdminForm
+    fields = (
+        "key",
+        "name_en",
+        "name_ko",
+        "kind",
+        "start_year",
+        "start_month",
+        "end_year",
+        "end_month",
+        "source_text",
+        "position",
+    )
+    prepopulated_fields = {"key": ("name_en",)}
+    extra = 0
+    show_change_link = True
+
+
+class BudgetInline(SourceTextReadOnlyMixin, admin.TabularInline):
+    """Budgets on the project page, in whole won."""
+
+    model = Budget
+    formset = UniqueKeyInlineFormSet
+    form = BudgetAdminForm
+    fields = ("key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+    prepopulated_fields = {"key": ("covers_en",)}
+    extra = 0
+    show_change_link = True
+
+
+class QuantityInline(SourceTextReadOnlyMixin, admin.TabularInline):
+    """Counted or measured facts on the project page."""
+
+    model = Quantity
+    formset = UniqueKeyInlineFormSet
+    form = QuantityAdminForm
+    fields = ("key", "value", "unit_en", "unit_ko", "label_en", "label_ko", "source_text")
+    prepopulated_fields = {"key": ("label_en",)}
+    extra = 0
+
+
+class PortfolioHistoryAdmin(SimpleHistoryAdmin):
+    """History pages that show each version's changed fields and link users only for those
+    allowed to see the user admin."""
+
+    object_history_list_template = "admin/projects/object_history_list.html"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            ensure_history_baseline(obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Project)
+class ProjectAdmin(
+    ImportExportMixin, SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin
+):
+    """Projects: edit with their phases and budgets, publish, import and export, history."""
+
+    form = ProjectAdminForm
+    inlines = (PhaseInline, BudgetInline, QuantityInline)
+    list_display = (
+        "title_en",
+        "title_ko",
+        "sector_list",
+        "span_display",
+        "status",
+        "is_published",
+        "is_featured",
+        "updated_at",
+        "public_link",
+    )
+    list_display_links = ("title_en",)
+    list_filter = (
+        "is_published",
+        "status",
+        "sectors",
+        "program",
+        YearListFilter,
+        "is_featured",
+    )
+    search_fields = ("title_en", "title_ko", "slug", "summary_en", "summary_ko", "source_text")
+    search_help_text = _("Words in the title, slug, summary or source text.")
+    autocomplete_fields = ("sectors", "places", "organisations")
+    prepopulated_fields = {"slug": ("title_en",)}
+    readonly_fields = ("created_at", "updated_at")
+    source_readonly_fields = ("source_document", "source_text")
+    list_per_page = 50
+    actions = ("publish", "unpublish")
+    save_on_top = True
+    fieldsets = (
+        (None, {"fields": ("title_en", "title_ko", "slug")}),
+        (_("Summary for citizens"), {"fields": ("summary_en", "summary_ko")}),
+        (
+            _("Place in the plan"),
+            {"fields": ("program", "primary_sector", "sectors", "places", "organisations")},
+        ),
+        (
+            _("Status and publication"),
+            {"fields": ("status", "is_published", "is_featured", "position")},
+        ),
+        (
+            _("Source"),
+            {
+                "fields": ("source_document", "source_text"),
+                "description": _(
+                    "The exact words of the source document. For projects taken from the "
+                    "document they are shown here and cannot be edited."
+                ),
+            },
+        ),
+        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+    object_history_template = "admin/projects/project/history.html"
+
+    # Import and export (django-import-export): CSV or Excel, previewed before it is saved.
+    resource_classes = (ProjectResource,)
+    import_formats = (CSV, XLSX)
+    export_formats = (CSV, XLSX)
+    export_form_class = ExportForm  # every column, so that an export can be imported again
+    import_template_name = "admin/projects/project/import.html"
+    import_error_display = ("message",)
+    # Excel needs the byte-order mark to read UTF-8 (Korean) text in a CSV file.
+    to_encoding = "utf-8-sig"
+
+    def save_formset(self, request, form, formset, change):
+        # Phases and budgets changed on the project page get a first version too (see audit).
+        for inline_form in formset.initial_forms:
+            if inline_form.instance.pk and inline_form.has_changed():
+                ensure_history_baseline(inline_form.instance)
+        super().save_formset(request, form, formset, change)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("program", "primary_sector")
+            .prefetch_related("sectors", "phases")
+            .with_start_year()
+        )
+
+    @admin.display(description=_("sectors"))
+    def sector_list(self, project):
+        return ", ".join(sector.name for sector in project.sectors.all())
+
+    @admin.display(description=_("years"), ordering="first_year")
+    def span_display(self, project):
+        span = project.span
+        return str(span) if span else _("undated")
+
+    @admin.display(description=_("public page"))
+    def public_link(self, project):
+        if not project.is_published:
+            return _("not published")
+        return format_html('<a href="{}">{}</a>', project.get_absolute_url(), _("view"))
+
+    # Bulk publishing ---------------------------------------------------------------------
+
+    @admin.action(permissions=["change"], description=_("Publish selected projects"))
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(permissions=["change"], description=_("Unpublish selected projects"))
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published):
+        # One save per project, not queryset.update(): each change is then in the history
+        # and in the admin log, and save signals fire.
+        reason = _("Published") if published else _("Unpublished")
+        changed = 0
+        for project in queryset.filter(is_published=not published):
+            ensure_history_baseline(project)
+            project.is_published = published
+            project._history_user = request.user
+            project._change_reason = str(reason)
+            project.save()
+            self.log_change(request, project, [{"changed": {"fields": ["is_published"]}}])
+            changed += 1
+        if published:
+            message = ngettext(
+                "%(count)d project published.", "%(count)d projects published.", changed
+            )
+        else:
+            message = ngettext(
+                "%(count)d project unpublished.", "%(count)d projects unpublished.", changed
+            )
+        self.message_user(request, message % {"count": changed})
+
+    # Import and export permissions -------------------------------------------------------
+
+    def has_import_permission(self, request):
+        """Importing creates and changes projects, so it needs both permissions."""
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs):
+        # Roll the whole file back on any invalid row, also at the confirmation step (data may
+        # have changed since the preview).
+        data_kwargs = super().get_import_data_kwargs(**kwargs)
+        data_kwargs["rollback_on_validation_errors"] = True
+        return data_kwargs
+
+    def process_result(self, result, request):
+        """After the confirmed import: report success, or that nothing was saved."""
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: the file no longer passes the checks. Upload it "
+                    "again to see the errors."
+                ),
+            )
+            return HttpResponseRedirect(reverse("admin:projects_project_import"))
+        return super().process_result(result, request)
+
+    # History -----------------------------------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The project's history, followed by the history of its phases and budgets."""
+        extra_context = {**(extra_context or {}), "part_history": self.part_history(object_id)}
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    @staticmethod
+    def part_history(project_id):
+        """Recent versions of the project's phases and budgets (deleted ones included), newest
+        first, each with the fields it changed. Two queries whatever the number of versions."""
+        try:
+            project_id = int(project_id)
+        except (TypeError, ValueError):
+            return []
+        entries = []
+        for model in (Phase, Budget):
+            records = (
+                model.history.filter(project_id=project_id)
+                .select_related("history_user")
+                .order_by("id", "history_date", "history_id")
+            )
+            previous = {}
+            for record in records:
+                changes = []
+                earlier = previous.get(record.id)
+                if earlier is not None and record.history_type == "~":
+                    delta = record.diff_against(earlier)
+                    changes = HistoricalRecordContextHelper(
+                        model, record
+                    ).context_for_delta_changes(delta)
+                previous[record.id] = record
+                entries.append(
+                    {
+                        "kind": model._meta.verbose_name,
+                        "record": record,
+                        "changes": changes,
+                        "history_url": reverse(
+                            f"admin:projects_{model._meta.model_name}_history", args=[record.id]
+                        ),
+                    }
+                )
+        entries.sort(key=lambda entry: entry["record"].history_date, reverse=True)
+        return entries[:PART_HISTORY_LIMIT]
+
+
+@admin.register(Phase)
+class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin):
+    """Phases on their own, for their history and for finding them across projects."""
+
+    form = PhaseAdminForm
+    list_display = ("name_en", "project", "kind", "when", "key")
+    list_filter = ("kind", "project__sectors")
+    search_fields = ("name_en", "name_ko", "key", "project__title_en", "project__title_ko")
+    list_select_related = ("project",)
+    autocomplete_fields = ("project",)
+    prepopulated_fields = {"key": ("name_en",)}
+    fieldsets = (
+        (None, {"fields": ("project", "name_en", "name_ko", "key", "kind", "position")}),
+        (_("Dates"), {"fields": ("start_year", "start_month", "end_year", "end_month")}),
+        (_("Source"), {"fields": ("source_text",)}),
+    )
+
+    @admin.display(description=_("when"))
+    def when(self, phase):
+        return phase.when
+
+
+@admin.register(Budget)
+class BudgetAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin):
+    """Budgets on their own, for their history and for finding them across projects."""
+
+    form = BudgetAdminForm
+    list_display = ("project", "key", "amount_display", "year", "covers_en")
+    search_fields = ("key", "covers_en", "covers_ko", "project__title_en", "project__title_ko")
+    list_select_related = ("project",)
+    autocomplete_fields = ("project",)
+    prepopulated_fields = {"key": ("covers_en",)}
+    fields = ("project", "key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+
+    @admin.display(description=_("amount"), ordering="amount_krw")
+    def amount_display(self, budget):
+        return f"KRW {budget.amount_krw:,}"
+
+
+@admin.register(Quantity)
+class QuantityAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, admin.ModelAdmin):
+    """Counted or measured facts of projects."""
+
+    form = QuantityAdminForm
+    list_display = ("project", "key", "value", "unit_en", "label_en")
+    search_fields = ("key", "label_en", "label_ko", "project__title_en")
+    list_select_related = ("project",)
+    autocomplete_fields = ("project",)
+    prepopulated_fields = {"key": ("label_en",)}
+
+
+@admin.register(Strategy)
+class StrategyAdmin(admin.ModelAdmin):
+    """The plan's strategic goals."""
+
+    list_display = ("title_en", "title_ko", "slug", "position")
+    search_fields = ("title_en", "title_ko", "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    """Programs under the goals; each project belongs to one."""
+
+    list_display = ("title_en", "title_ko", "strategy", "slug", "position")
+    list_filter = ("strategy",)
+    list_select_related = ("strategy",)
+    search_fields = ("title_en", "title_ko", "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    """Places in Busan that projects name."""
+
+    list_display = ("name_en", "name_ko", "slug")
+    search_fields = ("name_en", "name_ko", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Companies, institutes and bodies that projects name."""
+
+    list_display = ("name_en", "name_ko", "acronym", "slug")
+    search_fields = ("name_en", "name_ko", "acronym", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    """The document the portfolio's facts come from."""
+
+    list_display = ("title_en", "publisher_en", "slug")
+    search_fields = ("title_en", "title_ko", "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -1,0 +1,177 @@
+"""Admin forms for the portfolio."""
+
+from django import forms
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Budget, Phase, Project, Quantity
+
+
+class ProjectAdminForm(forms.ModelForm):
+    """The project form of the admin.
+
+    A project's sectors always include its primary sector. Rather than reject a form that leaves
+    the primary sector out of "sectors" (an easy slip), the form adds it: the official chose the
+    primary sector on purpose, and a project in no sector but its primary one needs nothing else.
+    """
+
+    class Meta:
+        model = Project
+        # The admin's fieldsets choose the fields shown; this is the full editable set.
+        fields = (
+            "title_en",
+            "title_ko",
+            "slug",
+            "summary_en",
+            "summary_ko",
+            "program",
+            "primary_sector",
+            "sectors",
+            "places",
+            "organisations",
+            "status",
+            "is_published",
+            "is_featured",
+            "position",
+            "source_document",
+            "source_text",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sectors = self.fields.get("sectors")
+        if sectors is not None:
+            sectors.required = False
+            sectors.help_text = _(
+                "Every sector the project belongs to. The primary sector is added if you "
+                "leave it out."
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        primary = cleaned_data.get("primary_sector")
+        # Absent when the sectors field itself is invalid; its own error is then shown.
+        sectors = cleaned_data.get("sectors")
+        if primary is not None and sectors is not None and primary not in sectors:
+            cleaned_data["sectors"] = [*sectors, primary]
+        return cleaned_data
+
+
+def duplicate_key_message(model):
+    return _("Another %(item)s of this project already uses this key.") % {
+        "item": model._meta.verbose_name
+    }
+
+
+class ProjectPartForm(forms.ModelForm):
+    """A phase, budget or quantity, whose key is unique within its project: a key already used
+    is reported on the key field (the unique constraint would report it for the whole form)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        project, key = cleaned_data.get("project"), cleaned_data.get("key")
+        if project is not None and project.pk is not None and key:
+            model = self._meta.model
+            taken = (
+                model._default_manager.filter(project=project, key=key)
+                .exclude(pk=self.instance.pk)
+                .exists()
+            )
+            if taken:
+                self.add_error("key", duplicate_key_message(model))
+        return cleaned_data
+
+
+class PhaseAdminForm(ProjectPartForm):
+    """A phase; the model's ``clean()`` puts each date error by its field."""
+
+    class Meta:
+        model = Phase
+        fields = (
+            "project",
+            "key",
+            "name_en",
+            "name_ko",
+            "kind",
+            "start_year",
+            "start_month",
+            "end_year",
+            "end_month",
+            "source_text",
+            "position",
+        )
+
+
+class WholeWonField(forms.IntegerField):
+    """An amount in whole won that may be typed with thousands separators (190,200,000,000)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("_", "").replace(" ", "")
+        return super().to_python(value)
+
+
+class BudgetAdminForm(ProjectPartForm):
+    """A budget; the model's ``clean()`` rejects negative and absurd amounts by the field."""
+
+    amount_krw = WholeWonField(
+        label=_("amount (KRW)"),
+        help_text=_("Whole won: KRW 190.2 billion is 190200000000 (commas are allowed)."),
+    )
+
+    class Meta:
+        model = Budget
+        fields = ("project", "key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+
+
+class QuantityAdminForm(ProjectPartForm):
+    """A counted or measured fact; the message for a negative value sits by the field (the
+    database constraint would otherwise report it for the whole form)."""
+
+    class Meta:
+        model = Quantity
+        fields = (
+            "project",
+            "key",
+            "value",
+            "unit_en",
+            "unit_ko",
+            "label_en",
+            "label_ko",
+            "source_text",
+        )
+
+    def clean_value(self):
+        value = self.cleaned_data.get("value")
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("A quantity cannot be negative."))
+        return value
+
+
+class UniqueKeyInlineFormSet(BaseInlineFormSet):
+    """A project's phases, budgets or quantities: each key is used once per project.
+
+    A repeated key is reported on the key field of the later row, instead of Django's generic
+    "Please correct the duplicate data" above the table (the database's unique constraint stays
+    as the last line of defence).
+    """
+
+    def clean(self):
+        seen = set()
+        repeated = False
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            if not form.has_changed() and not form.instance.pk:  # an untouched empty row
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            key = form.cleaned_data.get("key")
+            if not key or "key" in form.errors:  # already reported by the row's own form
+                continue
+            if key in seen:
+                form.add_error("key", duplicate_key_message(self.model))
+                repeated = True
+            seen.add(key)
+        if not repeated:
+            super().clean()
