@@ -6,10 +6,28 @@ admin, API and feeds are language-neutral.
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from busanportal import views as site_views
+
 urlpatterns = [
+    # The one-time link `create_editor --no-input` prints lets a new official set a password;
+    # the admin app's own templates render these pages. They precede the admin's catch-all.
+    path(
+        "admin/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
+    path("healthz", site_views.healthz, name="healthz"),
+    path("api/", include("busanportal.api_urls")),
+    path("feeds/", include("busanportal.feed_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -17,3 +35,9 @@ urlpatterns += i18n_patterns(
     path("sectors/", include("sectors.urls")),
     prefix_default_language=False,
 )
+
+# 403 and 404 use Django's handlers with the site's templates. 400 and 500 render without the
+# request (which may be forged, or need the database that failed); 500 also turns a database
+# outage seen outside a view into the 503 page.
+handler400 = "busanportal.views.bad_request"
+handler500 = "busanportal.views.server_error"

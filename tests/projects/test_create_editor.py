@@ -4,30 +4,13 @@ import io
 import sys
 
 import pytest
-from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
-from django.urls import path, reverse
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "harbour-cranes-at-dawn-42"
-
-# A URL configuration with Django's password-reset confirmation page, for the reset-link tests.
-urlpatterns = [
-    path("admin/", admin.site.urls),
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "accounts/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
-]
 
 
 @pytest.fixture(autouse=True)
@@ -124,13 +107,14 @@ def test_no_input_creates_an_account_without_a_usable_password():
     assert not User.objects.get(username="kim.official").has_usable_password()
 
 
-def test_no_input_says_how_to_set_the_password_when_the_site_has_no_reset_page():
-    out, _ = create_editor("kim.official", "kim@busan.example", interactive=False)
-    assert "python manage.py changepassword kim.official" in out
+def test_no_input_prints_a_reset_link_on_the_admin(client):
+    out, _ = create_editor(
+        "kim.official", "kim@busan.example", interactive=False, base_url="https://portal.test/"
+    )
+    assert "https://portal.test/admin/password-reset/" in out
 
 
-def test_no_input_prints_a_reset_link_that_lets_the_editor_set_a_password(client, settings):
-    settings.ROOT_URLCONF = __name__
+def test_no_input_prints_a_reset_link_that_lets_the_editor_set_a_password(client):
     out, _ = create_editor(
         "kim.official", "kim@busan.example", interactive=False, base_url="https://portal.test/"
     )
