@@ -59,12 +59,18 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, so /api/docs/ needs no CDN
+    "corsheaders",
     "sectors",
     "projects",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before any middleware that can answer by itself, so that CORS preflights are answered.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,6 +166,57 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Public API (Django REST framework, drf-spectacular) ----------------------------------
+# Read-only and anonymous: no authentication (so no CSRF or session), JSON only. The rate limit
+# is far above what a journalist paging through the data reaches; it stops runaway scripts.
+# Counters live in the default cache (Redis in production, shared by every worker).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_API_ANON_RATE", "2000/hour")},
+    # The same proxy count as the admin lockout, so both see the same client address.
+    "NUM_PROXIES": int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0")),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Busan Strategic Projects API",
+    "DESCRIPTION": (
+        "Read-only data of Busan Metropolitan City's plan “Future Strategic Industry and New "
+        "Growth Industry”: its projects, sectors and programs. /api/projects/ takes the same "
+        "query parameters as the /projects/ page and the CSV export (/projects/export.csv). "
+        "Amounts are integers of Korean won; years are integers, or null where the source "
+        "document states none. No key is needed; each address may make a generous number of "
+        "requests an hour (2,000 by default) before answers turn to 429. Licence: Korea Open "
+        "Government License Type 1 (attribution); see /data/ for the data dictionary and how "
+        "to cite."
+    ),
+    "VERSION": "1.0.0",
+    "LICENSE": {
+        "name": "Korea Open Government License (KOGL) Type 1: attribution",
+        "url": "https://www.kogl.or.kr/info/licenseTypeEn.do",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "TAGS": [
+        {"name": "projects", "description": "Published projects, filtered like /projects/."},
+        {"name": "sectors", "description": "The industries of the plan, with project counts."},
+        {"name": "programs", "description": "The plan's programs and their strategic goals."},
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise send the schema to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "tryItOutEnabled": True},
+}
+# CORS: any origin may read the API (newsroom notebooks); nothing else is cross-origin.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
 
 # The portal's one source document; every imported project points to it.
 PORTAL_SOURCE_DOCUMENT_SLUG = "busan-future-strategic-industry"

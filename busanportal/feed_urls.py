@@ -1,0 +1,12 @@
+"""URLs of the Atom feeds under /feeds/ (language-neutral, outside ``i18n_patterns``)."""
+
+from django.urls import path
+
+from projects.feeds import LatestProjectsFeed, SectorProjectsFeed
+
+app_name = "feeds"
+
+urlpatterns = [
+    path("projects/", LatestProjectsFeed(), name="projects"),
+    path("sectors/<slug:slug>/", SectorProjectsFeed(), name="sector"),
+]

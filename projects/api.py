@@ -1,0 +1,266 @@
+"""The read-only public API: projects, sectors and programs as JSON.
+
+Projects are filtered by ``ProjectFilterSet``, the same definition the HTML list and the CSV use,
+so ``/api/projects/?sector=it&year=2016`` means exactly what ``/projects/?sector=it&year=2016``
+means. Invalid parameters answer 400 with a JSON body keyed by the parameter's name.
+"""
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+from busanportal.i18n import CONTENT_LANGUAGES
+from projects.filters import ProjectFilterSet
+from projects.models import Program, Project
+from projects.serializers import ProgramSerializer, ProjectSerializer, SectorSerializer
+from sectors.models import Sector
+
+LANGUAGE_PARAMETER = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    enum=list(CONTENT_LANGUAGES),
+    description=_(
+        "Language of the fields without a language suffix (title, name) and of the page "
+        "links in url: en (the default) or ko. The _en and _ko fields are always present."
+    ),
+)
+
+
+# django-filter's fields do not say their types; these two are stated here for the schema (their
+# descriptions are the FilterSet's own help texts, so there is still one definition of them).
+FILTER_PARAMETERS = [
+    OpenApiParameter(
+        "year",
+        OpenApiTypes.STR,
+        pattern=r"^([0-9]{4}|undated)$",
+        description=ProjectFilterSet.base_filters["year"].extra["help_text"],
+    ),
+    OpenApiParameter(
+        "sector",
+        OpenApiTypes.STR,
+        many=True,
+        explode=True,
+        style="form",
+        description=ProjectFilterSet.base_filters["sector"].extra["help_text"],
+    ),
+]
+
+STATED_FILTERS = {parameter.name for parameter in FILTER_PARAMETERS}
+
+
+class ProjectFilterSchema(DjangoFilterExtension):
+    """Leaves ``year`` and ``sector`` to ``FILTER_PARAMETERS`` instead of letting
+    drf-spectacular guess their types (and warn in ``manage.py check --deploy``)."""
+
+    priority = 1  # preferred over drf-spectacular's own extension for DjangoFilterBackend
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        if issubclass(filterset_class, ProjectFilterSet) and field_name in STATED_FILTERS:
+            return []
+        return super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Documents the error bodies: 404 and 429 carry ``detail``; a 400 names the parameter."""
+
+    detail = serializers.CharField(help_text=_("What went wrong, in words."))
+
+
+BAD_PARAMETER = OpenApiResponse(
+    description=_(
+        "A parameter is invalid. The body is an object whose keys are the names of the "
+        'invalid parameters, each with a list of messages, e.g. {"year": ["Enter a year '
+        '…"]}.'
+    ),
+    response=OpenApiTypes.OBJECT,
+)
+NOT_FOUND = OpenApiResponse(
+    description=_("There is no published entry with this slug, or no such page."),
+    response=ErrorSerializer,
+)
+THROTTLED = OpenApiResponse(
+    description=_("Too many requests from your address; wait and try again."),
+    response=ErrorSerializer,
+)
+
+
+class ProjectPagination(PageNumberPagination):
+    """Fifty projects a page; ``page`` past the end answers 404."""
+
+    page_size = 50
+    page_query_param = "page"
+
+
+class ContentLanguageMixin:
+    """Answers in the language the ``lang`` parameter asks for (English by default).
+
+    The API lives outside ``i18n_patterns``, so the language cannot come from the path; a
+    parameter keeps every answer a plain, cacheable URL (no dependence on request headers).
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        language = request.GET.get("lang")
+        if language not in CONTENT_LANGUAGES:
+            # An invalid value is reported by initial(), inside DRF's error handling.
+            return super().dispatch(request, *args, **kwargs)
+        with translation.override(language):
+            response = super().dispatch(request, *args, **kwargs)
+        response["Content-Language"] = language
+        return response
+
+    def initial(self, request, *args, **kwargs):
+        language = request.query_params.get("lang")
+        if language is not None and language not in CONTENT_LANGUAGES:
+            raise ValidationError({"lang": [_("Choose “en” or “ko”.")]})
+        super().initial(request, *args, **kwargs)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List published projects"),
+        description=_(
+            "Published projects, filtered by the same parameters as the /projects/ page and "
+            "the CSV export, fifty per page. Filters combine with AND; several sector "
+            "parameters match any of those sectors."
+        ),
+        parameters=[*FILTER_PARAMETERS, LANGUAGE_PARAMETER],
+        responses={
+            200: ProjectSerializer(many=True),
+            400: BAD_PARAMETER,
+            404: NOT_FOUND,
+            429: THROTTLED,
+        },
+    ),
+    retrieve=extend_schema(
+        summary=_("One published project"),
+        description=_("A published project by its slug."),
+        parameters=[
+            OpenApiParameter(
+                "slug",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description=_("The project's slug, as in its page's address."),
+            ),
+            LANGUAGE_PARAMETER,
+        ],
+        responses={200: ProjectSerializer, 400: BAD_PARAMETER, 404: NOT_FOUND, 429: THROTTLED},
+    ),
+)
+class ProjectViewSet(ContentLanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """Published projects, filtered by ``ProjectFilterSet``."""
+
+    serializer_class = ProjectSerializer
+    pagination_class = ProjectPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProjectFilterSet
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return api_projects()
+
+    def filter_queryset(self, queryset):
+        # A project's own address is not a search: list filters do not apply to it.
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+def api_projects():
+    """Published projects with everything the serializer and the CSV read, in a constant number
+    of queries however many projects there are.
+
+    The many-to-many relations are prefetched into plain lists (``sector_list``, ``place_list``,
+    ``organisation_list``): Django builds a queryset per project for an ordinary prefetch, which
+    at 10,000 projects costs seconds in the exports. Phases and budgets keep the ordinary cache
+    because ``Project.span`` and ``Project.budget_total`` read ``self.phases.all()`` and
+    ``self.budgets.all()``.
+    """
+    return (
+        Project.objects.published()
+        .select_related("program__strategy", "primary_sector")
+        .prefetch_related(
+            "phases",
+            "budgets",
+            Prefetch("sectors", to_attr="sector_list"),
+            Prefetch("places", to_attr="place_list"),
+            Prefetch("organisations", to_attr="organisation_list"),
+        )
+    )
+
+
+SLUG_PATH = {
+    "sector": _("The sector's slug."),
+    "program": _("The program's slug."),
+}
+
+
+def slug_parameter(kind):
+    return OpenApiParameter(
+        "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description=SLUG_PATH[kind]
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List sectors"),
+        description=_("Every sector, with the number of its published projects."),
+        parameters=[LANGUAGE_PARAMETER],
+        responses={200: SectorSerializer(many=True), 400: BAD_PARAMETER, 429: THROTTLED},
+    ),
+    retrieve=extend_schema(
+        summary=_("One sector"),
+        parameters=[slug_parameter("sector"), LANGUAGE_PARAMETER],
+        responses={200: SectorSerializer, 400: BAD_PARAMETER, 404: NOT_FOUND, 429: THROTTLED},
+    ),
+)
+class SectorViewSet(ContentLanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """The sectors and how many published projects each has (all on one page)."""
+
+    serializer_class = SectorSerializer
+    pagination_class = None
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        published = Q(projects__is_published=True)
+        return Sector.objects.annotate(project_count=Count("projects", filter=published))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List programs"),
+        description=_("The plan's programs with their goal and number of published projects."),
+        parameters=[LANGUAGE_PARAMETER],
+        responses={200: ProgramSerializer(many=True), 400: BAD_PARAMETER, 429: THROTTLED},
+    ),
+    retrieve=extend_schema(
+        summary=_("One program"),
+        parameters=[slug_parameter("program"), LANGUAGE_PARAMETER],
+        responses={200: ProgramSerializer, 400: BAD_PARAMETER, 404: NOT_FOUND, 429: THROTTLED},
+    ),
+)
+class ProgramViewSet(ContentLanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """The programs under the plan's goals (all on one page)."""
+
+    serializer_class = ProgramSerializer
+    pagination_class = None
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        published = Q(projects__is_published=True)
+        return Program.objects.select_related("strategy").annotate(
+            project_count=Count("projects", filter=published)
+        )

@@ -1,0 +1,219 @@
+"""The data dictionary: one description of every field the portal gives away.
+
+The CSV export, the API serializers (whose help texts become the OpenAPI descriptions) and the
+/data/ page all read their descriptions from here, so that the three can never disagree about
+what a field means, its type or its unit.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# Types, named once so that the /data/ page uses the same words for every field.
+TEXT = _("text")
+TEXT_OR_EMPTY = _("text, may be empty")
+SLUG = _("slug (lower-case letters, digits and hyphens)")
+SLUG_OR_NULL = _("slug, or null (empty in the CSV) when there is none")
+SLUG_LIST = _("list of slugs (in the CSV: separated by “; ”)")
+URL = _("absolute web address (URL)")
+YEAR_OR_NULL = _("integer, or null (empty in the CSV)")
+MONTH_OR_NULL = _("integer 1–12, or null")
+INTEGER = _("integer")
+INTEGER_OR_NULL = _("integer, or null (empty in the CSV) when the source states none")
+DATETIME = _("date and time, ISO 8601 with the UTC offset (e.g. 2026-11-25T23:47:31+09:00)")
+NAMED_LIST = _("list of objects {slug, name_en, name_ko} (in the CSV: names, “; ”-separated)")
+PHASE_LIST = _("list of phase objects (in the CSV: “name (dates)”, “; ”-separated)")
+BUDGET_LIST = _("list of budget objects (not in the CSV: see budget_total_krw)")
+
+KRW = _("Korean won (KRW), whole won")
+YEAR = _("calendar year")
+MONTH = _("calendar month")
+
+
+@dataclass(frozen=True)
+class DataField:
+    """A field of the exports: its name, what it means, its type and its unit."""
+
+    name: str
+    meaning: Promise
+    type: Promise
+    unit: Promise | str = ""
+    in_csv: bool = True
+    in_api: bool = True
+
+
+PROJECT_FIELDS = [
+    DataField(
+        "slug",
+        _(
+            "The project's permanent identifier; it forms the project's web address and "
+            "never changes once published."
+        ),
+        SLUG,
+    ),
+    DataField(
+        "title",
+        _(
+            "The project's title in the language of the request (Korean under /ko/ or with "
+            "lang=ko, otherwise English); falls back to English when there is no Korean title."
+        ),
+        TEXT,
+        in_csv=False,
+    ),
+    DataField("title_en", _("The project's title in English, as in the source document."), TEXT),
+    DataField(
+        "title_ko",
+        _("The project's title in Korean: the portal team's translation; empty if none yet."),
+        TEXT_OR_EMPTY,
+    ),
+    DataField("summary_en", _("A plain-language summary in English."), TEXT_OR_EMPTY),
+    DataField(
+        "summary_ko",
+        _("A plain-language summary in Korean (the portal team's translation)."),
+        TEXT_OR_EMPTY,
+    ),
+    DataField(
+        "url",
+        _("The permanent address of the project's page on this portal: cite this link."),
+        URL,
+    ),
+    DataField(
+        "sectors",
+        _("Every industry sector the project belongs to (see /api/sectors/ for the names)."),
+        SLUG_LIST,
+    ),
+    DataField("primary_sector", _("The project's main sector."), SLUG),
+    DataField(
+        "program",
+        _(
+            "The program (sub-heading of the plan) the project is listed under; empty for the "
+            "featured highlights, which the document lists under no program."
+        ),
+        SLUG_OR_NULL,
+    ),
+    DataField(
+        "goal",
+        _("The strategic goal the project's program serves; empty when there is no program."),
+        SLUG_OR_NULL,
+    ),
+    DataField(
+        "status",
+        _(
+            "How far along the project is, as recorded by city officials: planned, "
+            "in-progress, completed, or not-stated (the source document states none)."
+        ),
+        _("one of: planned, in-progress, completed, not-stated"),
+    ),
+    DataField(
+        "start_year",
+        _("The first year of the project's earliest phase; empty when the source gives no date."),
+        YEAR_OR_NULL,
+        YEAR,
+    ),
+    DataField(
+        "end_year",
+        _(
+            "The last year of the project's phases; empty when a phase has no stated end "
+            "(open-ended) or when the project is undated."
+        ),
+        YEAR_OR_NULL,
+        YEAR,
+    ),
+    DataField(
+        "phases",
+        _("The dated periods and milestones of the project, as the source gives them."),
+        PHASE_LIST,
+    ),
+    DataField(
+        "budget_total_krw",
+        _("The sum of the budgets the source states; empty when it states none."),
+        INTEGER_OR_NULL,
+        KRW,
+    ),
+    DataField(
+        "budgets",
+        _("Each amount the source states for the project."),
+        BUDGET_LIST,
+        in_csv=False,
+    ),
+    DataField("places", _("The places in Busan the project names."), NAMED_LIST),
+    DataField("organisations", _("The companies and institutes the project names."), NAMED_LIST),
+    DataField(
+        "source_text",
+        _("The exact words of the source document (English) that describe the project."),
+        TEXT,
+    ),
+    DataField("updated_at", _("When the entry was last changed on this portal."), DATETIME),
+]
+
+PHASE_FIELDS = [
+    DataField("name_en", _("The phase's name in English."), TEXT),
+    DataField("name_ko", _("The phase's name in Korean; empty if none yet."), TEXT_OR_EMPTY),
+    DataField(
+        "kind",
+        _("“period” for a span of time, “milestone” for a single date."),
+        _("one of: period, milestone"),
+    ),
+    DataField(
+        "start_year", _("The year the period starts, or the milestone's year."), INTEGER, YEAR
+    ),
+    DataField(
+        "start_month", _("The month it starts, when the source states it."), MONTH_OR_NULL, MONTH
+    ),
+    DataField(
+        "end_year",
+        _("The year the period ends; null for a milestone or an unstated end."),
+        YEAR_OR_NULL,
+        YEAR,
+    ),
+    DataField(
+        "end_month", _("The month it ends, when the source states it."), MONTH_OR_NULL, MONTH
+    ),
+]
+
+BUDGET_FIELDS = [
+    DataField("amount_krw", _("The amount, in whole won."), INTEGER, KRW),
+    DataField("covers_en", _("What the amount covers, in English."), TEXT_OR_EMPTY),
+    DataField("covers_ko", _("What the amount covers, in Korean."), TEXT_OR_EMPTY),
+    DataField("year", _("The year the amount is for; null when not stated."), YEAR_OR_NULL, YEAR),
+    DataField("source_text", _("The words of the source that state the amount."), TEXT_OR_EMPTY),
+]
+
+NAMED_FIELDS = [
+    DataField("slug", _("Permanent identifier."), SLUG),
+    DataField("name_en", _("Name in English."), TEXT),
+    DataField("name_ko", _("Name in Korean; empty if none yet."), TEXT_OR_EMPTY),
+]
+
+SECTOR_FIELDS = [
+    DataField("slug", _("The sector's identifier, used by the sector filter."), SLUG),
+    DataField("name", _("The sector's name in the language of the request."), TEXT),
+    DataField("name_en", _("The sector's name in English."), TEXT),
+    DataField("name_ko", _("The sector's name in Korean."), TEXT_OR_EMPTY),
+    DataField("description_en", _("A short description in English."), TEXT_OR_EMPTY),
+    DataField("description_ko", _("A short description in Korean."), TEXT_OR_EMPTY),
+    DataField("project_count", _("How many published projects belong to the sector."), INTEGER),
+    DataField("url", _("The sector's page on this portal."), URL),
+    DataField("projects", _("The API list of the sector's projects."), URL),
+]
+
+PROGRAM_FIELDS = [
+    DataField("slug", _("The program's identifier, used by the program filter."), SLUG),
+    DataField("title", _("The program's title in the language of the request."), TEXT),
+    DataField("title_en", _("The program's title in English, as in the source."), TEXT),
+    DataField("title_ko", _("The program's title in Korean."), TEXT_OR_EMPTY),
+    DataField("goal", _("The strategic goal the program serves."), SLUG),
+    DataField("goal_title_en", _("The goal's title in English."), TEXT),
+    DataField("goal_title_ko", _("The goal's title in Korean."), TEXT_OR_EMPTY),
+    DataField("project_count", _("How many published projects the program has."), INTEGER),
+    DataField("projects", _("The API list of the program's projects."), URL),
+]
+
+
+def meaning(fields: list[DataField], name: str) -> Promise:
+    """The description of ``name`` in ``fields``; a KeyError names a field missing here."""
+    for field in fields:
+        if field.name == name:
+            return field.meaning
+    raise KeyError(f"{name} is not in the data dictionary")

@@ -1,0 +1,248 @@
+"""Taking the data away: the CSV and JSON exports of a filtered view, and the /data/ page.
+
+The exports take the same query parameters as /projects/ (``ProjectFilterSet``) and stream the
+matching published projects in chunks, so ten thousand projects never sit in memory at once.
+The CSV starts with a UTF-8 byte-order mark: without it, Excel on a Korean Windows PC reads the
+file in the legacy code page and the Korean text turns to mojibake.
+"""
+
+import codecs
+import csv
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from rest_framework.utils.encoders import JSONEncoder
+
+from busanportal.i18n import active_content_language
+from projects import datadictionary as dd
+from projects.api import api_projects
+from projects.filters import ProjectFilterSet
+from projects.models import Project, SourceDocument, Span
+from projects.serializers import ProjectSerializer, permalink_builder
+
+# Rows fetched per database round trip; the prefetches run once per chunk.
+CHUNK_SIZE = 500
+# Parameters named in a download's file name, in this order (sort and page are not filters).
+FILENAME_PARAMETERS = ("sector", "year", "status", "program", "q")
+MAX_FILENAME_PART = 40
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text that Excel shows as text: a leading formula character gets an apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def joined(items) -> str:
+    return LIST_SEPARATOR.join(str(item) for item in items)
+
+
+def local_iso(moment) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+class Row(NamedTuple):
+    """One project and what its columns derive from it, worked out once per row."""
+
+    project: Project
+    span: Span | None
+    url: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """A CSV column: its (English) name, its Korean header, and how to read its value."""
+
+    name: str
+    header_ko: str
+    value: Callable[[Row], object]
+
+    def header(self) -> str:
+        # Headers are part of the file format, so the Korean ones are fixed here rather than
+        # left to the interface translation catalogue.
+        return self.header_ko if active_content_language() == "ko" else self.name
+
+
+def names(items) -> str:
+    return joined(item.name for item in items)
+
+
+# The related lists are the prefetches of ``projects.api.api_projects``.
+COLUMNS = [
+    Column("slug", "식별자", lambda r: r.project.slug),
+    Column("title_en", "사업명(영문)", lambda r: r.project.title_en),
+    Column("title_ko", "사업명(국문)", lambda r: r.project.title_ko),
+    Column("summary_en", "요약(영문)", lambda r: r.project.summary_en),
+    Column("summary_ko", "요약(국문)", lambda r: r.project.summary_ko),
+    Column("url", "주소(URL)", lambda r: r.url),
+    Column("sectors", "산업 분야", lambda r: joined(s.slug for s in r.project.sector_list)),
+    Column("primary_sector", "주 산업 분야", lambda r: r.project.primary_sector.slug),
+    Column("program", "프로그램", lambda r: r.project.program.slug if r.project.program else None),
+    Column(
+        "goal",
+        "전략 목표",
+        lambda r: r.project.program.strategy.slug if r.project.program else None,
+    ),
+    Column("status", "진행 상태", lambda r: r.project.status),
+    Column("start_year", "시작 연도", lambda r: r.span.start if r.span else None),
+    Column("end_year", "종료 연도", lambda r: r.span.end if r.span else None),
+    Column(
+        "phases",
+        "단계",
+        lambda r: joined(f"{phase.name} ({phase.when})" for phase in r.project.phases.all()),
+    ),
+    Column("budget_total_krw", "예산 합계(원)", lambda r: r.project.budget_total),
+    Column("places", "장소", lambda r: names(r.project.place_list)),
+    Column("organisations", "기관", lambda r: names(r.project.organisation_list)),
+    Column("source_text", "원문(영문)", lambda r: r.project.source_text),
+    Column("updated_at", "최종 수정", lambda r: local_iso(r.project.updated_at)),
+]
+
+
+def csv_cell(value) -> object:
+    """Empty for a fact not stated; integers as digits; text made safe for spreadsheets."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
+    return value
+
+
+class LineBuffer:
+    """A file-like object whose ``write`` returns the line, so csv.writer can feed a stream."""
+
+    def write(self, line):
+        return line
+
+
+def export_filename(filterset: ProjectFilterSet, extension: str) -> str:
+    """E.g. ``busan-projects_sector-it_year-2016_2026-11-25.csv``: the filter and the date,
+    with only ``[a-z0-9-_]`` from the parameters so that no value can shape the header."""
+    parts = ["busan-projects"]
+    applied = filterset.applied
+    for name in FILENAME_PARAMETERS:
+        value = applied.get(name)
+        if value is None:
+            continue
+        if name == "sector":
+            text = "-".join(sector.slug for sector in value)
+        elif name == "program":
+            text = value.slug
+        else:
+            text = str(value)
+        clean = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-")[:MAX_FILENAME_PART]
+        clean = clean.strip("-")
+        parts.append(f"{name}-{clean}" if clean else name)
+    parts.append(timezone.localdate().isoformat())
+    return "_".join(parts) + "." + extension
+
+
+def filtered(request) -> ProjectFilterSet:
+    return ProjectFilterSet(request.GET, queryset=api_projects(), request=request)
+
+
+def parameter_errors(filterset) -> list[tuple[str, str]]:
+    return [
+        (name, str(message)) for name, messages in filterset.errors.items() for message in messages
+    ]
+
+
+def attachment(response, filterset, extension):
+    response["Content-Disposition"] = (
+        f'attachment; filename="{export_filename(filterset, extension)}"'
+    )
+    return response
+
+
+def export_csv(request):
+    """The filtered published projects as CSV, one row per project, streamed."""
+    filterset = filtered(request)
+    if not filterset.is_valid():
+        message = "\n".join(
+            _("Invalid parameter “%(name)s”: %(message)s") % {"name": name, "message": message}
+            for name, message in parameter_errors(filterset)
+        )
+        return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+    rows = csv_rows(filterset.qs, request, translation.get_language())
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    return attachment(response, filterset, "csv")
+
+
+def csv_rows(queryset, request, language) -> Iterator[bytes]:
+    # The body is produced after the view has returned, so the language is pinned here.
+    with translation.override(language):
+        writer = csv.writer(LineBuffer())
+        yield codecs.BOM_UTF8
+        yield writer.writerow([column.header() for column in COLUMNS]).encode()
+        permalink = permalink_builder(request)
+        for project in queryset.iterator(chunk_size=CHUNK_SIZE):
+            row = Row(project, project.span, permalink(project.slug))
+            yield writer.writerow([csv_cell(column.value(row)) for column in COLUMNS]).encode()
+
+
+def export_json(request):
+    """The filtered published projects as one JSON document, shaped like an API page with
+    every result on it, streamed."""
+    filterset = filtered(request)
+    if not filterset.is_valid():
+        errors = {}
+        for name, message in parameter_errors(filterset):
+            errors.setdefault(name, []).append(message)
+        return JsonResponse(errors, status=400, json_dumps_params={"ensure_ascii": False})
+    body = json_chunks(filterset.qs, request, translation.get_language())
+    response = StreamingHttpResponse(body, content_type="application/json")
+    return attachment(response, filterset, "json")
+
+
+def json_chunks(queryset, request, language) -> Iterator[bytes]:
+    with translation.override(language):
+        serializer = ProjectSerializer(context={"request": request})
+        yield b'{"count": %d, "next": null, "previous": null, "results": [' % queryset.count()
+        for index, project in enumerate(queryset.iterator(chunk_size=CHUNK_SIZE)):
+            item = json.dumps(
+                serializer.to_representation(project), cls=JSONEncoder, ensure_ascii=False
+            )
+            yield ((", " if index else "") + item).encode()
+        yield b"]}"
+
+
+def data_page(request):
+    """/data/: the source, the data dictionary, the licence, how to cite, bulk downloads."""
+    source = SourceDocument.objects.filter(slug=settings.PORTAL_SOURCE_DOCUMENT_SLUG).first()
+    korean_headers = {column.name: column.header_ko for column in COLUMNS}
+    project_fields = [(field, korean_headers.get(field.name, "")) for field in dd.PROJECT_FIELDS]
+    parts = [
+        ("phases", _("Phases: each item of “phases” in the JSON"), dd.PHASE_FIELDS),
+        ("budgets", _("Budgets: each item of “budgets” in the JSON"), dd.BUDGET_FIELDS),
+        (
+            "named",
+            _("Places and organisations: each item of “places” and “organisations”"),
+            dd.NAMED_FIELDS,
+        ),
+        ("sectors", _("Sectors: /api/sectors/"), dd.SECTOR_FIELDS),
+        ("programs", _("Programs: /api/programs/"), dd.PROGRAM_FIELDS),
+    ]
+    # The parameters are described by the FilterSet itself: one definition, shown here.
+    parameters = [
+        (name, filter_.extra.get("help_text", ""))
+        for name, filter_ in ProjectFilterSet.base_filters.items()
+    ]
+    context = {
+        "source": source,
+        "project_count": Project.objects.published().count(),
+        "example": Project.objects.published().select_related("source_document").first(),
+        "project_fields": project_fields,
+        "parts": parts,
+        "parameters": parameters,
+    }
+    return render(request, "pages/data.html", context)
