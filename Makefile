@@ -10,7 +10,7 @@ TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-not-a-secret-$(shell id -
 DEPLOY_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$(shell python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: install run migrate lint format test pytest check check-deploy static messages clean
+.PHONY: install run migrate lint format test pytest e2e node_modules check check-deploy static messages clean
 
 install: $(STAMP)
 
@@ -22,7 +22,7 @@ $(STAMP): requirements.txt
 	touch $@
 
 messages: install
-	@if [ -d locale ]; then $(PY) manage.py compilemessages --ignore=.venv -v0; fi
+	@if [ -d locale ]; then $(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; fi
 
 migrate: install messages
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
@@ -42,8 +42,23 @@ format: install
 static: install
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 
+# The browser tests (tests/e2e) need their own server and run in `make e2e`; see below.
 pytest: install messages static
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+
+# The Nu HTML checker (vnu.jar from npm, run with the machine's Java). --ignore-scripts: the
+# package's postinstall would download a Java runtime; the Debian one is used instead.
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+node_modules: $(VNU_JAR)
+
+$(VNU_JAR): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+# Browser tests: Debian's Chromium (never a downloaded browser) against the site served by
+# gunicorn with debug off (tests/e2e/conftest.py): flows, axe-core, vnu and the console.
+e2e: install messages node_modules
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(TEST_ENV) $(VENV)/bin/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 test: lint pytest
 
@@ -58,7 +73,7 @@ check-deploy: install
 	@env $$(env | grep -o '^DJANGO_[A-Z_]*' | sed 's/^/-u /') $(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 node_modules
 
 # Regenerates the Korean catalogue from the code and fails if any entry is untranslated or fuzzy.
 messages-check: install
