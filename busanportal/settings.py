@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "import_export",
     "rest_framework",
     "drf_spectacular",
@@ -68,7 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it sees every response, including those of the middleware below.
+    "busanportal.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Before any middleware that can answer by itself, so that CORS preflights are answered.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,6 +85,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "busanportal.middleware.DatabaseUnavailableMiddleware",
+    # django-axes asks to be last: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "busanportal.urls"
@@ -110,6 +118,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database must give a quick 503, not a request hanging on connect().
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3")
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -151,21 +164,95 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            # An unreachable Redis must cost a moment, never hang a request (redis-py waits
+            # forever by default).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "busanportal"}
     )
 }
 
+# Errors go to stderr as one JSON object per line (busanportal/jsonlog.py), which log shippers
+# parse without guessing; a developer with debug on reads plain lines instead.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "busanportal.jsonlog.JsonLinesFormatter"},
     },
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain" if DEBUG else "json"}
+    },
     "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Security and production -------------------------------------------------------------
+# `python manage.py check --deploy --fail-level WARNING` passes with debug off (`make
+# check-deploy`). Everything below is on unless debug is on or the environment switches it off.
+
+# HTTPS. Behind a proxy that terminates TLS and forwards plain HTTP, either keep the redirect and
+# set DJANGO_SECURE_PROXY_SSL_HEADER=1 (the proxy MUST then set X-Forwarded-Proto itself and drop
+# any copy sent by the client), or let the proxy redirect and set DJANGO_SECURE_SSL_REDIRECT=0.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe the health check over plain HTTP on the backend's own address.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000  # one year
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+# Preload only takes effect once the domain is submitted to hstspreload.org; the header marks
+# consent. Set DJANGO_SECURE_HSTS_PRELOAD=0 if subdomains cannot all serve HTTPS.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Cookies: HTTPS-only outside debug, invisible to scripts, not sent on cross-site sub-requests.
+SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True  # nothing on the site reads the token from JavaScript
+CSRF_COOKIE_SAMESITE = "Lax"
+# e.g. https://portal.busan.go.kr when the proxy rewrites the Host header.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Content-Security-Policy (django-csp 4 format) on every response. No inline script or style
+# anywhere: CSS lives in static/css/, JavaScript in static/js/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Admin sign-in protection (django-axes): five failures for one username from one address lock
+# that pair out for an hour; a success resets the count. See README "Security and operations"
+# for lifting a lockout (`manage.py axes_reset_username <name>`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first, so a locked-out pair never reaches a check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "busanportal.views.axes_lockout"
+# Keep every failed attempt (Axes › Access failures in the admin), not only the running count.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# How many proxies in front of the app append to X-Forwarded-For; 0 (no proxy) ignores the header,
+# which a client can otherwise forge to dodge the lockout.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "busanportal.middleware.client_ip"
 
 # --- Public API (Django REST framework, drf-spectacular) ----------------------------------
 # Read-only and anonymous: no authentication (so no CSRF or session), JSON only. The rate limit

@@ -1,0 +1,116 @@
+"""Middleware that keeps the portal honest under attack and under failure.
+
+``SecurityHeadersMiddleware`` removes anything that names the server software and adds the headers
+Django has no setting for; ``DatabaseUnavailableMiddleware`` turns a lost database into a short 503
+page instead of a traceback. ``client_ip`` tells django-axes who is knocking, trusting
+``X-Forwarded-For`` only as far as the operator says there are proxies in front.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
+
+#: Seconds a client (or a proxy) should wait before asking again while the database is down.
+RETRY_AFTER_SECONDS = 30
+
+#: Errors that mean "the database cannot be reached", as opposed to a bug in a query.
+DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+
+# Headers that advertise software and versions; a reviewer's first scan looks for them.
+_REVEALING_HEADERS = ("Server", "X-Powered-By", "X-AspNet-Version", "X-Runtime")
+
+# Browser features the portal never uses; denying them limits what injected content could do.
+_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+
+class SecurityHeadersMiddleware:
+    """Strip server-identifying headers and add a ``Permissions-Policy`` to every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        for header in _REVEALING_HEADERS:
+            if header in response:
+                del response[header]
+        response.setdefault("Permissions-Policy", _PERMISSIONS_POLICY)
+        return response
+
+
+def database_unavailable_response(request: HttpRequest | None = None) -> HttpResponse:
+    """The 503 answer while the database is unreachable: a page (or JSON for the API).
+
+    The page is rendered without a request context on purpose: the context processors may touch
+    the session or the user, which live in the database that is down. If even that fails, a
+    hard-coded page still goes out, so a visitor never sees a traceback.
+    """
+    message = gettext("The portal is temporarily unavailable. Please try again in a minute.")
+    if request is not None and request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        try:
+            body = loader.get_template("503.html").render({"retry_after": RETRY_AFTER_SECONDS})
+        except Exception:  # the last line of defence must not raise
+            logger.exception("Could not render 503.html")
+            body = f"<!DOCTYPE html><title>503</title><h1>503</h1><p>{message}</p>"
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with ``Retry-After`` when a view fails because the database is unreachable.
+
+    Pages served from the cache never reach a view, so they keep working during the outage.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_DOWN_ERRORS):
+            return None
+        logger.error(
+            "Database unavailable: %s",
+            exception.__class__.__name__,
+            exc_info=exception,
+            extra={"status_code": 503, "request": request},
+        )
+        return database_unavailable_response(request)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, for django-axes (``AXES_CLIENT_IP_CALLABLE``).
+
+    With no proxy in front (``TRUSTED_PROXY_COUNT`` 0), ``X-Forwarded-For`` is whatever the client
+    wrote and is ignored. Behind N trusted proxies, each appends the address it received the
+    request from, so the client is the N-th entry from the right; anything further left was
+    written by the client and cannot be trusted. Too few entries means the request bypassed the
+    proxies, and the socket address is used.
+    """
+    remote_addr = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote_addr
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if len(forwarded) < count:
+        return remote_addr
+    return forwarded[-count]
