@@ -31,14 +31,19 @@ def paginate(queryset, per_page, request, facets):
     return paginator.get_page(request.GET.get("page"))
 
 
+def list_query(filterset) -> str:
+    """The filterset's query string without the page: the same selection, from its start."""
+    query = filterset.data.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def filter_context(filterset) -> dict:
     """What the filter form, chips and facet counts need, shared by the list and timeline."""
     applied = filterset.applied
-    export_query = filterset.data.copy()
-    export_query.pop("page", None)
     return {
         "filterset": filterset,
-        "export_query": export_query.urlencode(),
+        "export_query": list_query(filterset),
         "facets": project_facets(filterset),
         "selected_sectors": [sector.slug for sector in applied.get("sector", [])],
         "selected_year": applied.get("year"),
@@ -67,9 +72,20 @@ def project_list(request):
 
 
 def project_detail(request, slug):
-    """One project with its phases on a timeline, budget, places and source quote."""
+    """One project with its phases on a timeline, budget, places and source quote.
+
+    Reached from a filtered list, the URL carries that list's filters (``?sector=…&year=…``),
+    so that the page can link back to the very list the reader came from; the project itself
+    is the same whatever the query, and its permalink has none.
+    """
     project = get_object_or_404(Project.objects.published().for_detail(), slug=slug)
-    context = {"project": project, "timeline": build_timeline([project])}
+    came_from = ProjectFilterSet(request.GET, queryset=Project.objects.none())
+    context = {
+        "project": project,
+        "timeline": build_timeline([project]),
+        "back_chips": came_from.chips() if came_from.is_valid() else [],
+        "back_query": list_query(came_from) if came_from.is_valid() else "",
+    }
     return render(request, "projects/detail.html", context)
 
 

@@ -82,3 +82,32 @@ def test_an_unpublished_project_is_a_404(client):
 def test_detail_query_count(client, django_assert_num_queries):
     with django_assert_num_queries(7):
         client.get("/projects/export-research-reactor/")
+
+
+def test_list_cards_carry_the_filter_to_the_project_page(client):
+    body = client.get("/projects/?sector=bio-medical&year=2015&page=1").content.decode()
+    assert 'href="/projects/export-research-reactor/?sector=bio-medical&amp;year=2015"' in body
+
+
+def test_a_project_reached_from_a_filtered_list_links_back_to_it(client):
+    _, body = detail(client, "export-research-reactor")
+    assert "Back to the list" not in body
+    response = client.get("/projects/export-research-reactor/?sector=bio-medical&year=2015")
+    body = response.content.decode()
+    assert '<a href="/projects/?sector=bio-medical&amp;year=2015">Back to the list</a>' in body
+    assert "Sector: Radiation medicine &amp; bio · Year: 2015" in body
+
+
+def test_the_permalink_of_a_project_has_no_query(client):
+    response = client.get("/projects/export-research-reactor/?sector=bio-medical")
+    assert (
+        '<link rel="canonical" href="http://testserver/projects/export-research-reactor/">'
+        in response.content.decode()
+    )
+
+
+def test_a_bad_filter_in_the_project_url_is_ignored(client):
+    response = client.get("/projects/export-research-reactor/?sector=<b>x</b>&year=abc")
+    assert response.status_code == 200
+    assert "Back to the list" not in response.content.decode()
+    assert "<b>x</b>" not in response.content.decode()
