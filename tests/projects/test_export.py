@@ -236,4 +236,5 @@ def test_csv_rows_equal_the_api_count_and_the_filtered_list(client, params):
     api_count = client.get("/api/projects/", params).json()["count"]
     csv_count = len(csv_rows(client, **params))
     json_count = json_export(client, **params)["count"]
-    assert csv_count == api_count == json_count == expected
+    html_count = client.get("/projects/", params).context["page"].paginator.count
+    assert csv_count == api_count == json_count == html_count == expected
