@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (it is part of the key); a hit skips everything below.
+    "busanportal.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -191,6 +193,15 @@ LOGGING = {
 # --- Security and production -------------------------------------------------------------
 # `python manage.py check --deploy --fail-level WARNING` passes with debug off (`make
 # check-deploy`). Everything below is on unless debug is on or the environment switches it off.
+# Anonymous public pages are cached (busanportal/cache.py) until the portfolio changes, at most
+# this many seconds; 0 switches the page cache off. Local memory is per process: with several
+# workers, set REDIS_URL so that an edit reaches every worker at once (docs/deployment.md).
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# s-maxage for a CDN in front (0: the CDN revalidates every request, which costs a 304).
+PAGE_CACHE_CDN_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_CDN_SECONDS", "0"))
+# Set per deployment (e.g. the commit): a shared cache then never serves the previous code's pages.
+PAGE_CACHE_RELEASE = os.environ.get("DJANGO_RELEASE", "")
+
 
 # HTTPS. Behind a proxy that terminates TLS and forwards plain HTTP, either keep the redirect and
 # set DJANGO_SECURE_PROXY_SSL_HEADER=1 (the proxy MUST then set X-Forwarded-Proto itself and drop

@@ -9,3 +9,9 @@ class ProjectsConfig(AppConfig):
 
     name = "projects"
     verbose_name = _("Portfolio")
+
+    def ready(self):
+        # Any change to the portfolio invalidates the cached public pages (busanportal/cache.py).
+        from busanportal.cache import connect_signals
+
+        connect_signals()

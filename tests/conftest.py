@@ -5,6 +5,7 @@ from the portfolio the public sees; each test runs in a transaction that is roll
 """
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tests import factories
@@ -14,6 +15,15 @@ from tests import factories
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("loaddata", "busan", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with an empty cache: the database rolls back after a test, and a page
+    cached by one test would otherwise show another test's data (busanportal/cache.py)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,368 @@
+"""The anonymous page cache: public pages rendered once per content change, not once per reader.
+
+A news story can send thousands of readers to one filtered list. ``PageCacheMiddleware`` keeps
+each public page (the ``projects`` and ``sectors`` URL namespaces) in Django's cache framework,
+keyed by scheme, host, language, path and the full query string, so that a repeated anonymous
+request costs no SQL at all. The cache is local memory by default and Redis in production
+(``REDIS_URL``), where every worker and every host shares it.
+
+Invalidation is a *content version*: one small cache key holding the time of the newest change
+to the portfolio. Saving or deleting any portfolio object (and changing a project's sectors,
+places or organisations) moves it on, through the signals wired by ``connect_signals``. Each
+cached page remembers the version it was rendered under and is served only while that version
+is still current, so one write misses every page cached before it, without listing or deleting
+keys. When many readers ask for the same missing page at once, one renders it and the others
+wait for its result (a short lock in the cache) instead of all rendering it in parallel.
+
+The version is read before a page is rendered and moved on again once the writing transaction
+has committed, so a page rendered from data that was about to change can never be stored under
+the newer version.
+
+Every cacheable page also carries an ``ETag`` (a digest of its body) and a ``Last-Modified``
+(the content version), and a request with a matching ``If-None-Match`` or a recent enough
+``If-Modified-Since`` gets a bodiless 304: browsers and a CDN revalidate for free.
+
+What is never cached: anything but GET (HEAD is answered from a cached GET), any response but a
+plain 200, streamed responses, responses that set a cookie or the CSRF cookie, responses that
+touched the session or vary on cookies, responses marked private or no-store, and every request
+that carries a session cookie (officials signed in to the admin see their edits at once) or a
+pending message.
+"""
+
+import hashlib
+import logging
+import math
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
+
+#: URL namespaces whose GET pages are cached: the public HTML site.
+DEFAULT_NAMESPACES = ("projects", "sectors")
+#: Seconds a cached page lives at most, even if no change is ever signalled.
+DEFAULT_TIMEOUT = 600
+#: Larger bodies are not worth the memory (a local-memory cache lives in every worker).
+DEFAULT_MAX_BYTES = 1_000_000
+#: The models whose changes can alter a public page.
+PORTFOLIO_MODELS = (
+    "projects.SourceDocument",
+    "projects.Strategy",
+    "projects.Program",
+    "projects.Place",
+    "projects.Organisation",
+    "projects.Project",
+    "projects.Phase",
+    "projects.Budget",
+    "projects.Quantity",
+    "sectors.Sector",
+)
+
+#: While one request renders a page, identical requests wait for it, polling, up to a limit.
+RENDER_LOCK_SECONDS = 10
+RENDER_WAIT_SECONDS = 3.0
+RENDER_POLL_SECONDS = 0.02
+
+VERSION_KEY = "page-cache:content-version"
+CACHE_HEADER = "X-Cache"
+# Headers a cached page keeps; everything the outer middleware adds is added again on each hit.
+STORED_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Vary",
+    "X-Frame-Options",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+)
+_UNCACHEABLE_CONTROLS = ("private", "no-store", "no-cache")
+
+
+def page_cache_timeout() -> int:
+    """Seconds a page stays cached; 0 switches the page cache off."""
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_TIMEOUT))
+
+
+# --- The content version -------------------------------------------------------------------
+
+
+def current_content_version(known: float | None = None) -> float:
+    """The time of the newest change, as the cache knows it (set to now when it knows none).
+
+    ``known`` is a value just read along with a page, which saves a round trip to Redis.
+    """
+    version = known if known is not None else cache.get(VERSION_KEY)
+    if version is None:
+        # Lost (a restart, an eviction): a fresh version misses every stored page, which is
+        # safe. ``add`` does not overwrite, so concurrent workers agree on one value.
+        cache.add(VERSION_KEY, time.time(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version if version is not None else time.time()
+
+
+def bump_content_version() -> float:
+    """Move the content version on, so that every page cached until now is missed.
+
+    The new version is at least one whole second later than the old one: ``Last-Modified``
+    has a resolution of one second, and two edits within a second must still differ there.
+    """
+    previous = cache.get(VERSION_KEY) or 0
+    version = max(time.time(), math.floor(previous) + 1)
+    cache.set(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def content_changed(sender=None, **kwargs):
+    """Signal receiver: a portfolio object changed.
+
+    The version moves on at once (so a page rendered in the same process, and every test, sees
+    the change) and again when the transaction commits (so that no page rendered from the data
+    before the commit outlives it).
+    """
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed fires before and after; the "post_" half is enough
+    try:
+        bump_content_version()
+    except Exception:  # an official's save must not fail because the cache is down
+        logger.exception("Page cache unreachable; content version not moved on")
+    transaction.on_commit(bump_content_version, robust=True)
+
+
+def connect_signals():
+    """Wire ``content_changed`` to every change of a portfolio model (called by an AppConfig)."""
+    for label in PORTFOLIO_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-save-{label}")
+        post_delete.connect(
+            content_changed, sender=model, dispatch_uid=f"page-cache-delete-{label}"
+        )
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                content_changed,
+                sender=through,
+                dispatch_uid=f"page-cache-m2m-{through._meta.label}",
+            )
+
+
+# --- The middleware -----------------------------------------------------------------------
+
+
+def _has_private_cookie(request: HttpRequest) -> bool:
+    """A session (possibly signed in) or a pending flash message: the page is not generic."""
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in request.COOKIES
+    )
+
+
+def page_cache_key(request: HttpRequest) -> str:
+    """The cache key of a page: scheme, host, language, path and full query string.
+
+    ``get_host`` also validates the Host header against ``ALLOWED_HOSTS`` (a bad one raises
+    ``DisallowedHost``, which Django turns into a 400), exactly as it would have further in.
+    """
+    parts = "\n".join(
+        (
+            request.scheme,
+            request.get_host(),
+            getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+        )
+    )
+    digest = hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()
+    release = getattr(settings, "PAGE_CACHE_RELEASE", "")
+    return f"page-cache:{release}:{digest}"
+
+
+def _is_cacheable_path(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    namespaces = getattr(settings, "PAGE_CACHE_NAMESPACES", DEFAULT_NAMESPACES)
+    return bool(match.namespaces) and match.namespaces[0] in namespaces
+
+
+def _is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.accessed:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in _UNCACHEABLE_CONTROLS):
+        return False
+    vary = response.get("Vary", "").lower()
+    if "cookie" in vary or "*" in vary:
+        return False
+    max_bytes = int(getattr(settings, "PAGE_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return len(response.content) <= max_bytes
+
+
+def _revalidation_headers(response: HttpResponse, version: float):
+    """ETag from the body, Last-Modified from the content version, and "revalidate each time"."""
+    if not response.has_header("ETag"):
+        response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date(math.floor(version))
+    # Anyone may store the page, but must ask again before reusing it: with the ETag, asking
+    # again costs a 304. A CDN that may serve slightly old pages can get s-maxage from the
+    # environment (DJANGO_PAGE_CACHE_CDN_SECONDS).
+    cdn_seconds = int(getattr(settings, "PAGE_CACHE_CDN_SECONDS", 0))
+    controls = {"public": True, "max_age": 0, "must_revalidate": True}
+    if cdn_seconds:
+        controls["s_maxage"] = cdn_seconds
+    patch_cache_control(response, **controls)
+
+
+def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A 304 (or 412) when the request's preconditions say the client's copy is current."""
+    last_modified = response.get("Last-Modified")
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+        response=response,
+    )
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GET and HEAD requests for public pages from the cache; store misses.
+
+    Place it after ``LocaleMiddleware`` (the language is part of the key) and before
+    ``CommonMiddleware``: a hit then skips the CSRF, authentication, message and history
+    middleware, none of which an anonymous cached page needs, while everything outside it
+    (security headers, Content-Security-Policy, CORS) still runs on every response.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._is_candidate(request):
+            response = self.get_response(request)
+            self._mark_private(request, response)
+            return response
+
+        key = page_cache_key(request)
+        try:
+            # One round trip: the page and the version it must have been rendered under.
+            found = cache.get_many([VERSION_KEY, key])
+            version = current_content_version(found.get(VERSION_KEY))
+        except Exception:  # a cache outage must cost speed, never the page
+            logger.warning("Page cache unreachable; rendering", exc_info=True)
+            return self.get_response(request)
+        entry = found.get(key)
+        if entry is not None and entry["version"] == version:
+            return self._labelled(_conditional(request, self._rebuild(entry)), "HIT")
+
+        lock = f"{key}:rendering"
+        if not self._acquire(lock):
+            # Another request is rendering this very page (a spike of readers arriving at once):
+            # wait for its result rather than render the same page again in parallel.
+            entry = self._wait_for(key, lock, version)
+            if entry is not None:
+                return self._labelled(_conditional(request, self._rebuild(entry)), "HIT")
+        try:
+            response = self.get_response(request)
+        finally:
+            self._release(lock)
+        if request.method == "GET" and _is_cacheable_response(request, response):
+            _revalidation_headers(response, version)
+            self._store(key, version, response)
+            return self._labelled(_conditional(request, response), "MISS")
+        self._mark_private(request, response)
+        return response
+
+    @staticmethod
+    def _acquire(lock: str) -> bool:
+        try:
+            return cache.add(lock, 1, timeout=RENDER_LOCK_SECONDS)
+        except Exception:
+            return True
+
+    @staticmethod
+    def _release(lock: str):
+        try:
+            cache.delete(lock)
+        except Exception:
+            logger.warning("Page cache unreachable; render lock left to expire", exc_info=True)
+
+    @staticmethod
+    def _wait_for(key: str, lock: str, version: float):
+        """The entry another request is rendering, once stored; None if it never comes (the
+        page was not cacheable, the render failed, or it took too long)."""
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        try:
+            while time.monotonic() < deadline:
+                time.sleep(RENDER_POLL_SECONDS)
+                found = cache.get_many([key, lock])
+                entry = found.get(key)
+                if entry is not None and entry["version"] == version:
+                    return entry
+                if lock not in found:
+                    return None
+        except Exception:
+            logger.warning("Page cache unreachable while waiting; rendering", exc_info=True)
+        return None
+
+    @staticmethod
+    def _is_candidate(request: HttpRequest) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and page_cache_timeout() > 0
+            and not _has_private_cookie(request)
+            and _is_cacheable_path(request)
+        )
+
+    @staticmethod
+    def _mark_private(request: HttpRequest, response: HttpResponse):
+        """A public page rendered for a signed-in official must not be kept by a shared cache."""
+        if (
+            _has_private_cookie(request)
+            and request.method in ("GET", "HEAD")
+            and not response.has_header("Cache-Control")
+            and _is_cacheable_path(request)
+        ):
+            patch_cache_control(response, private=True, no_cache=True)
+
+    @staticmethod
+    def _store(key: str, version: float, response: HttpResponse):
+        entry = {
+            "version": version,
+            "content": response.content,
+            "headers": [(name, response[name]) for name in STORED_HEADERS if name in response],
+        }
+        try:
+            cache.set(key, entry, timeout=page_cache_timeout())
+        except Exception:
+            logger.warning("Page cache unreachable; page not stored", exc_info=True)
+
+    @staticmethod
+    def _rebuild(entry: dict) -> HttpResponse:
+        response = HttpResponse(entry["content"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        return response
+
+    @staticmethod
+    def _labelled(response: HttpResponse, outcome: str) -> HttpResponse:
+        """Say whether the cache answered: for benchmarks, tests and anyone reading headers."""
+        response[CACHE_HEADER] = outcome
+        return response
