@@ -4,6 +4,7 @@ Views stay thin: they call these selectors and hand the results to templates. Ev
 runs a fixed number of SQL queries whatever the number of projects.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
@@ -17,7 +18,6 @@ from projects.models import (
     Program,
     Project,
     ProjectStatus,
-    phase_overlaps,
 )
 from sectors.models import Sector
 
@@ -66,24 +66,42 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
     statuses = [
         (value, label, status_counts.get(value, 0)) for value, label in ProjectStatus.choices
     ]
-    # Years and undated in one pass over projects joined to their phases: an undated project
-    # appears once with no phase; a dated one is counted once per year any phase overlaps.
-    year_counts = filterset.queryset_without("year").aggregate(
-        undated=Count("pk", filter=Q(phases__isnull=True)),
-        **{
-            f"y{year}": Count("pk", distinct=True, filter=phase_overlaps(year, "phases__"))
-            for year in FACET_YEARS
-        },
-    )
-    years = [(year, year_counts[f"y{year}"]) for year in FACET_YEARS if year_counts[f"y{year}"]]
+    years, undated = year_facet(filterset.queryset_without("year"))
     return Facets(
         sectors=sectors,
         programs=programs,
         statuses=statuses,
         matching=None if "status" in filterset.applied else sum(status_counts.values()),
         years=years,
-        undated=year_counts["undated"],
+        undated=undated,
     )
+
+
+def year_facet(projects) -> tuple[list, int]:
+    """(year, number of ``projects`` active in it) for the years with any, and the number of
+    undated ones, from one pass over the projects joined to their phases.
+
+    The overlap rule is ``phase_overlaps``, applied here to the fetched years: one narrow query
+    and a loop cost far less at ten thousand projects than 41 ``COUNT(DISTINCT)`` aggregates,
+    each of which sorts every phase row (and whose ORM expressions take long to build).
+    """
+    first, last = FACET_YEARS[0], FACET_YEARS[-1]
+    active = defaultdict(set)
+    undated = 0
+    rows = projects.order_by().values_list(
+        "pk", "phases__kind", "phases__start_year", "phases__end_year"
+    )
+    for pk, kind, start, end in rows:
+        if start is None:  # no phase at all: the one row of the outer join is empty
+            undated += 1
+            continue
+        if kind == PhaseKind.MILESTONE:
+            end = start
+        elif end is None:  # an open-ended period runs on
+            end = last
+        for year in range(max(start, first), min(end, last) + 1):
+            active[year].add(pk)
+    return [(year, len(active[year])) for year in FACET_YEARS if active.get(year)], undated
 
 
 @dataclass

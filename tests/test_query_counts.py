@@ -1,0 +1,107 @@
+"""SQL queries per public page: a small constant (at most 8), the same at 22 projects and at 2,000.
+
+Each page is rendered uncached (the page cache starts empty in every test); a cached page runs no
+query at all (tests/test_caching.py). The year facet is computed from one query in Python
+(``projects.selectors.year_facet``); the last tests check it against the overlap rule in SQL.
+"""
+
+import pytest
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import QueryDict
+
+from projects.filters import ProjectFilterSet
+from projects.models import Phase, PhaseKind, Project, phase_overlaps
+from projects.selectors import FACET_YEARS, year_facet
+from tests import factories
+
+#: At most this many queries for any HTML page, whatever the number of projects (issue 10).
+QUERY_BUDGET = 8
+
+#: page -> the queries it runs today.
+PAGES = {
+    "/": 8,
+    "/projects/": 7,
+    "/projects/?sector=it&year=2016": 8,
+    "/projects/offshore-wind-farm/": 7,
+    "/sectors/": 1,
+    "/sectors/it/": 5,
+    "/timeline/": 7,
+}
+
+
+@pytest.fixture(scope="module")
+def two_thousand_more(django_db_blocker):
+    """2,000 generated projects for this module's tests, rolled back at the end of the module
+    (each test's own transaction is a savepoint inside this one)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        factories.create_many_projects(2000)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "expected"), PAGES.items())
+def test_query_count_with_the_real_portfolio(client, django_assert_num_queries, path, expected):
+    assert Project.objects.published().count() == 25
+    with django_assert_num_queries(expected):
+        response = client.get(path)
+    assert response.status_code == 200
+    assert expected <= QUERY_BUDGET
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "expected"), PAGES.items())
+def test_query_count_is_the_same_with_2000_more_projects(
+    two_thousand_more, client, django_assert_num_queries, path, expected
+):
+    assert Project.objects.published().count() == 2025
+    with django_assert_num_queries(expected):
+        response = client.get(path)
+    assert response.status_code == 200
+
+
+# --- The year facet, computed in Python, against the rule in SQL ------------------------------
+
+
+def year_facet_in_sql(projects):
+    counts = projects.aggregate(
+        undated=Count("pk", filter=Q(phases__isnull=True)),
+        **{
+            f"y{year}": Count("pk", distinct=True, filter=phase_overlaps(year, "phases__"))
+            for year in FACET_YEARS
+        },
+    )
+    years = [(year, counts[f"y{year}"]) for year in FACET_YEARS if counts[f"y{year}"]]
+    return years, counts["undated"]
+
+
+def filtered(query: str):
+    return ProjectFilterSet(QueryDict(query), queryset=Project.objects.published()).qs
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "sector=it", "q=port", "status=planned", "year=2016"])
+def test_the_year_facet_counts_what_the_overlap_rule_counts(query):
+    assert year_facet(filtered(query)) == year_facet_in_sql(filtered(query))
+
+
+@pytest.mark.django_db
+def test_the_year_facet_handles_milestones_open_ends_and_the_edges_of_its_range(make_project):
+    project = make_project(slug="edges")
+    Phase.objects.create(
+        project=project,
+        key="m",
+        name_en="M",
+        kind=PhaseKind.MILESTONE,
+        start_year=2030,
+        start_month=5,
+    )
+    Phase.objects.create(project=project, key="open", name_en="O", start_year=2036)
+    Phase.objects.create(project=project, key="old", name_en="P", start_year=1990, end_year=2001)
+    make_project(slug="undated-one")
+    projects = Project.objects.filter(slug__in=["edges", "undated-one"])
+    years, undated = year_facet(projects)
+    assert (years, undated) == year_facet_in_sql(projects)
+    assert dict(years) == {2000: 1, 2001: 1, 2030: 1, **dict.fromkeys(range(2036, 2041), 1)}
+    assert undated == 1
