@@ -126,7 +126,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3")
     )
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Optional PostgreSQL read replica (busanportal/routers.py): anonymous public reads go there,
 # writes, the admin and signed-in officials stay on the primary. Unset: one database, as before.
 if os.environ.get("DATABASE_REPLICA_URL"):
@@ -144,6 +143,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         "busanportal.routers.ReplicaReadsMiddleware",
     )
 
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -192,6 +192,15 @@ CACHES = {
     )
 }
 
+# Anonymous public pages are cached (busanportal/cache.py) until the portfolio changes, at most
+# this many seconds; 0 switches the page cache off. Local memory is per process: with several
+# workers, set REDIS_URL so that an edit reaches every worker at once (docs/deployment.md).
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# s-maxage for a CDN in front (0: the CDN revalidates every request, which costs a 304).
+PAGE_CACHE_CDN_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_CDN_SECONDS", "0"))
+# Set per deployment (e.g. the commit): a shared cache then never serves the previous code's pages.
+PAGE_CACHE_RELEASE = os.environ.get("DJANGO_RELEASE", "")
+
 # Errors go to stderr as one JSON object per line (busanportal/jsonlog.py), which log shippers
 # parse without guessing; a developer with debug on reads plain lines instead.
 LOGGING = {
@@ -210,15 +219,6 @@ LOGGING = {
 # --- Security and production -------------------------------------------------------------
 # `python manage.py check --deploy --fail-level WARNING` passes with debug off (`make
 # check-deploy`). Everything below is on unless debug is on or the environment switches it off.
-# Anonymous public pages are cached (busanportal/cache.py) until the portfolio changes, at most
-# this many seconds; 0 switches the page cache off. Local memory is per process: with several
-# workers, set REDIS_URL so that an edit reaches every worker at once (docs/deployment.md).
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
-# s-maxage for a CDN in front (0: the CDN revalidates every request, which costs a 304).
-PAGE_CACHE_CDN_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_CDN_SECONDS", "0"))
-# Set per deployment (e.g. the commit): a shared cache then never serves the previous code's pages.
-PAGE_CACHE_RELEASE = os.environ.get("DJANGO_RELEASE", "")
-
 
 # HTTPS. Behind a proxy that terminates TLS and forwards plain HTTP, either keep the redirect and
 # set DJANGO_SECURE_PROXY_SSL_HEADER=1 (the proxy MUST then set X-Forwarded-Proto itself and drop
