@@ -12,6 +12,8 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         # Any change to the portfolio invalidates the cached public pages (busanportal/cache.py).
-        from busanportal.cache import connect_signals
+        from busanportal import cache
+        from projects import signals
 
-        connect_signals()
+        cache.connect_signals()
+        signals.connect_signals()

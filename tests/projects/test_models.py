@@ -165,3 +165,20 @@ def test_natural_keys_round_trip_through_serialization():
     restored = [item.object for item in serializers.deserialize("json", data)]
     assert [obj.pk for obj in restored] == [obj.pk for obj in objects]
     assert Budget.objects.count() == 1
+
+
+def test_changing_a_phase_updates_its_projects_last_updated():
+    project = Project.objects.get(slug="export-research-reactor")
+    before = project.updated_at
+    phase = project.phases.get(key="research-reactor")
+    phase.end_year = 2019
+    phase.save()
+    project.refresh_from_db()
+    assert project.updated_at > before
+
+
+def test_deleting_a_budget_updates_its_projects_last_updated():
+    budget = Budget.objects.get()
+    before = budget.project.updated_at
+    budget.delete()
+    assert Project.objects.get(slug="bs-financial-computer-center").updated_at > before
