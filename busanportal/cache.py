@@ -215,6 +215,19 @@ def _is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool
     return len(response.content) <= max_bytes
 
 
+def _lifetime(version: float) -> int:
+    """How long to keep a page rendered under ``version``.
+
+    With a read replica, a page rendered just after a change may have read the replica before
+    the change reached it, and would then be kept, out of date, under the new version. Pages
+    rendered within the replica's lag of a change are therefore kept only that long.
+    """
+    lag = int(getattr(settings, "PAGE_CACHE_REPLICA_LAG_SECONDS", 0))
+    if lag and time.time() - version < lag:
+        return lag
+    return page_cache_timeout()
+
+
 def _revalidation_headers(response: HttpResponse, version: float):
     """ETag from the body, Last-Modified from the content version, and "revalidate each time"."""
     if not response.has_header("ETag"):
@@ -350,7 +363,7 @@ class PageCacheMiddleware:
             "headers": [(name, response[name]) for name in STORED_HEADERS if name in response],
         }
         try:
-            cache.set(key, entry, timeout=page_cache_timeout())
+            cache.set(key, entry, timeout=_lifetime(version))
         except Exception:
             logger.warning("Page cache unreachable; page not stored", exc_info=True)
 

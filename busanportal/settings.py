@@ -138,6 +138,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     # Tests use the primary's test database through this alias; no second one is created.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["busanportal.routers.ReplicaRouter"]
+    # A page rendered this soon after a change may have read the replica before the change
+    # reached it: the page cache keeps such pages only this long. Above the replica's lag.
+    PAGE_CACHE_REPLICA_LAG_SECONDS = int(os.environ.get("DJANGO_REPLICA_LAG_SECONDS", "5"))
     MIDDLEWARE.insert(
         MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
         "busanportal.routers.ReplicaReadsMiddleware",

@@ -468,3 +468,22 @@ def test_a_stuck_render_does_not_hold_other_readers_for_long(client, monkeypatch
     cache.add(f"{key}:rendering", 1)  # and someone else claims to be rendering it, forever
     response = client.get("/sectors/")
     assert (response.status_code, response["X-Cache"]) == (200, "MISS")
+
+
+# --- With a read replica ---------------------------------------------------------------------
+
+
+def test_with_a_replica_a_page_rendered_just_after_a_change_is_kept_briefly(client, settings):
+    settings.PAGE_CACHE_REPLICA_LAG_SECONDS = 5
+    Sector.objects.get(slug="it").save()  # a change, this very second
+    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
+        client.get("/sectors/")
+    assert [call.kwargs["timeout"] for call in stored.call_args_list] == [5]
+
+
+def test_with_a_replica_a_page_rendered_well_after_a_change_is_kept_long(client, settings):
+    settings.PAGE_CACHE_REPLICA_LAG_SECONDS = 5
+    cache.set(page_cache.VERSION_KEY, page_cache.time.time() - 60, timeout=None)
+    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
+        client.get("/sectors/")
+    assert [call.kwargs["timeout"] for call in stored.call_args_list] == [600]

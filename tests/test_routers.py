@@ -181,6 +181,7 @@ def test_by_default_there_is_one_database_and_no_router(monkeypatch):
     config = production_settings(monkeypatch)
     assert list(config["DATABASES"]) == ["default"]
     assert "DATABASE_ROUTERS" not in config
+    assert "PAGE_CACHE_REPLICA_LAG_SECONDS" not in config
     assert MIDDLEWARE not in config["MIDDLEWARE"]
 
 
@@ -195,6 +196,7 @@ def test_a_replica_url_adds_the_alias_router_and_middleware(monkeypatch):
     assert replica["TEST"] == {"MIRROR": "default"}
     assert replica["OPTIONS"]["connect_timeout"] == 3
     assert config["DATABASE_ROUTERS"] == [ROUTER]
+    assert config["PAGE_CACHE_REPLICA_LAG_SECONDS"] == 5
     middleware = config["MIDDLEWARE"]
     assert middleware.index(MIDDLEWARE) == (
         middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
