@@ -8,6 +8,8 @@ Projects, phases and budgets keep a full history that can be read and reverted i
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Max, Min
@@ -25,6 +27,8 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from projects.audit import ensure_history_baseline
 from projects.forms import (
     BudgetAdminForm,
+    KeyCheckedModelChoiceField,
+    KeyCheckedModelMultipleChoiceField,
     PhaseAdminForm,
     ProjectAdminForm,
     QuantityAdminForm,
@@ -89,9 +93,11 @@ class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, AutocompleteSelectMu
 
 
 class SafeAutocompleteAdminMixin:
-    """Use the safe autocomplete widgets for the admin's ``autocomplete_fields``."""
+    """Use the safe autocomplete widgets for the admin's ``autocomplete_fields``, and relation
+    fields that refuse keys the database cannot look up (see ``KeyCheckedModelChoiceField``)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", KeyCheckedModelChoiceField)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = SafeAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
@@ -99,6 +105,7 @@ class SafeAutocompleteAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", KeyCheckedModelMultipleChoiceField)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = SafeAutocompleteSelectMultiple(
                 db_field, self.admin_site, using=kwargs.get("using")
@@ -480,7 +487,7 @@ class StrategyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(SafeAutocompleteAdminMixin, admin.ModelAdmin):
     """Programs under the goals; each project belongs to one."""
 
     list_display = ("title_en", "title_ko", "strategy", "slug", "position")
@@ -516,3 +523,19 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     search_fields = ("title_en", "title_ko", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+# Django's own user and group admins, with the same refusal of keys the database cannot look
+# up in their permission and group choices.
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class PortalUserAdmin(SafeAutocompleteAdminMixin, UserAdmin):
+    """Django's user admin, hardened against out-of-range keys in posted choices."""
+
+
+@admin.register(Group)
+class PortalGroupAdmin(SafeAutocompleteAdminMixin, GroupAdmin):
+    """Django's group admin, hardened against out-of-range keys in posted choices."""

@@ -175,3 +175,33 @@ class UniqueKeyInlineFormSet(BaseInlineFormSet):
             seen.add(key)
         if not repeated:
             super().clean()
+
+
+def _refuse_overflow(field, value):
+    """SQLite cannot hold integers beyond 64 bits and raises OverflowError when asked to look
+    one up; to the editor such a key is simply not one of the choices."""
+    return forms.ValidationError(
+        field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+    )
+
+
+class KeyCheckedModelChoiceField(forms.ModelChoiceField):
+    """A foreign-key choice that answers "Select a valid choice" to any key the database
+    cannot even look up, instead of a server error."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise _refuse_overflow(self, value) from None
+
+
+class KeyCheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many choice that answers "Select a valid choice" to any key the database
+    cannot even look up, instead of a server error."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise _refuse_overflow(self, ", ".join(map(str, value))) from None

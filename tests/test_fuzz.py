@@ -233,6 +233,9 @@ def admin_add_urls(request) -> list[tuple[str, list[str]]]:
         ("/admin/projects/project/add/", {"sectors": "9223372036854775808"}),
         ("/admin/projects/project/add/", {"places": "-9223372036854775809"}),
         ("/admin/projects/project/add/", {"program": "9223372036854775808"}),
+        ("/admin/projects/program/add/", {"strategy": "9223372036854775808"}),
+        ("/admin/auth/group/add/", {"name": "x", "permissions": "9223372036854775808"}),
+        ("/admin/auth/user/add/", {"username": "x", "groups": "9223372036854775808"}),
     ],
 )
 def test_inputs_the_fuzz_found_are_refused_with_a_form_error(admin_client, url, data):
