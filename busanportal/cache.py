@@ -33,6 +33,7 @@ import hashlib
 import logging
 import math
 import time
+from functools import lru_cache, wraps
 
 from django.apps import apps
 from django.conf import settings
@@ -43,6 +44,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -186,11 +188,19 @@ def page_cache_key(request: HttpRequest) -> str:
 
 
 def _is_cacheable_path(request: HttpRequest) -> bool:
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    namespaces = tuple(getattr(settings, "PAGE_CACHE_NAMESPACES", DEFAULT_NAMESPACES))
+    return _path_in_namespaces(request.path_info, urlconf, get_language(), namespaces)
+
+
+@lru_cache(maxsize=2048)
+def _path_in_namespaces(path: str, urlconf: str, language: str, namespaces: tuple) -> bool:
+    """Whether ``path`` resolves to a view of one of ``namespaces``; remembered, since a cache
+    hit would otherwise spend a good part of its time resolving the URL again."""
     try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
+        match = resolve(path, urlconf)
     except Resolver404:
         return False
-    namespaces = getattr(settings, "PAGE_CACHE_NAMESPACES", DEFAULT_NAMESPACES)
     return bool(match.namespaces) and match.namespaces[0] in namespaces
 
 
@@ -253,6 +263,53 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         last_modified=parse_http_date_safe(last_modified) if last_modified else None,
         response=response,
     )
+
+
+def cache_until_change(view):
+    """Cache a view's anonymous GET answers like the public pages, from inside the view.
+
+    For views whose own checks must run on every request, such as the API's rate limit: the
+    middleware would answer before them, this runs after them. Decorate the handler, e.g.
+    ``@method_decorator(cache_until_change)`` on a DRF viewset's ``list``, which DRF calls
+    after authentication, permissions and throttling. The same key, content version, ETag and
+    rules apply; a DRF response is stored once it has been rendered.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if (
+            request.method not in ("GET", "HEAD")
+            or page_cache_timeout() <= 0
+            or _has_private_cookie(request)
+        ):
+            return view(request, *args, **kwargs)
+        key = page_cache_key(request)
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+            version = current_content_version(found.get(VERSION_KEY))
+        except Exception:
+            logger.warning("Page cache unreachable; rendering", exc_info=True)
+            return view(request, *args, **kwargs)
+        entry = found.get(key)
+        if entry is not None and entry["version"] == version:
+            hit = _conditional(request, PageCacheMiddleware._rebuild(entry))
+            return PageCacheMiddleware._labelled(hit, "HIT")
+
+        response = view(request, *args, **kwargs)
+
+        def store(rendered):
+            if request.method == "GET" and _is_cacheable_response(request, rendered):
+                _revalidation_headers(rendered, version)
+                PageCacheMiddleware._store(key, version, rendered)
+            return rendered
+
+        if getattr(response, "is_rendered", True):
+            store(response)
+        else:  # a DRF or template response: its content exists only after rendering
+            response.add_post_render_callback(store)
+        return PageCacheMiddleware._labelled(response, "MISS")
+
+    return wrapper
 
 
 class PageCacheMiddleware:
