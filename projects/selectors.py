@@ -36,8 +36,7 @@ class Facets:
     statuses: list  # (value, label, count)
     years: list  # (year, count), years with projects only
     undated: int
-    # The number of projects the whole filter selects, when the facets already tell it (the
-    # status facet counts the filtered set itself whenever no status is chosen); else None.
+    # The number of projects the whole filter selects, read off the status facet (None: unknown).
     matching: int | None = None
 
 
@@ -71,10 +70,18 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
         sectors=sectors,
         programs=programs,
         statuses=statuses,
-        matching=None if "status" in filterset.applied else sum(status_counts.values()),
+        matching=matching_count(filterset, status_counts),
         years=years,
         undated=undated,
     )
+
+
+def matching_count(filterset: ProjectFilterSet, status_counts: dict) -> int:
+    """How many projects the whole filter selects, read off the status facet: it counts the
+    filtered set without the status filter, by status, so with no status chosen the total is
+    its sum, and with one chosen it is that status's count."""
+    status = filterset.applied.get("status")
+    return sum(status_counts.values()) if status is None else status_counts.get(status, 0)
 
 
 def year_facet(projects) -> tuple[list, int]:

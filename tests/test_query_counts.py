@@ -23,6 +23,7 @@ PAGES = {
     "/": 8,
     "/projects/": 7,
     "/projects/?sector=it&year=2016": 8,
+    "/projects/?status=not-stated&year=2015": 7,
     "/projects/offshore-wind-farm/": 7,
     "/sectors/": 1,
     "/sectors/it/": 5,
@@ -105,3 +106,12 @@ def test_the_year_facet_handles_milestones_open_ends_and_the_edges_of_its_range(
     assert (years, undated) == year_facet_in_sql(projects)
     assert dict(years) == {2000: 1, 2001: 1, 2030: 1, **dict.fromkeys(range(2036, 2041), 1)}
     assert undated == 1
+
+
+@pytest.mark.django_db
+def test_with_a_status_chosen_the_list_count_comes_from_the_status_facet(client, make_project):
+    make_project(slug="planned-one", status="planned")
+    make_project(slug="planned-two", status="planned")
+    response = client.get("/projects/?status=planned")
+    assert response.context["page"].paginator.count == 2
+    assert [p.slug for p in response.context["page"]] == ["planned-one", "planned-two"]
