@@ -26,6 +26,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from projects.audit import ensure_history_baseline
 from projects.forms import (
+    AdminLoginForm,
     BudgetAdminForm,
     KeyCheckedModelChoiceField,
     KeyCheckedModelMultipleChoiceField,
@@ -524,6 +525,8 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+
+admin.site.login_form = AdminLoginForm
 
 # Django's own user and group admins, with the same refusal of keys the database cannot look
 # up in their permission and group choices.

@@ -1,6 +1,8 @@
 """Admin forms for the portfolio."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -205,3 +207,14 @@ class KeyCheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             return super()._check_values(value)
         except OverflowError:
             raise _refuse_overflow(self, ", ".join(map(str, value))) from None
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin sign-in form, refusing a username longer than any account can have before
+    authenticating: Django only sets the length on the widget, and the failed attempt that
+    django-axes then records has no room for it (a server error on PostgreSQL)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))

@@ -741,3 +741,10 @@ def test_a_malformed_sector_on_the_project_form_is_a_field_error(editor_client):
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["sectors"]
     assert_nothing_saved()
+
+
+def test_an_overlong_username_at_sign_in_is_refused_without_a_server_error(client):
+    client.raise_request_exception = False
+    response = client.post("/admin/login/", {"username": "x" * 5000, "password": "wrong"})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 150 characters" in response.content.decode()
