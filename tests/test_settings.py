@@ -52,3 +52,8 @@ def test_a_wildcard_allowed_host_is_refused():
 def test_with_a_secret_key_the_checks_pass():
     result = run_check(DJANGO_SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
+
+
+def test_an_empty_database_url_means_the_default_sqlite_file():
+    result = run_check(DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
