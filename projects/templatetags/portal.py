@@ -50,3 +50,10 @@ def quantity(quantity):
     space ('2개 동', '18개소', '660,000㎡')."""
     separator = "" if active_content_language() == "ko" else " "
     return f"{won(quantity.value)}{separator}{quantity.unit}"
+
+
+@register.filter
+def elided_pages(page):
+    """Page numbers around the current one, with the first and last, and ellipses between:
+    a fixed-size control however many pages there are."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

@@ -226,3 +226,10 @@ def test_list_query_count_is_the_same_with_500_more_projects(
     assert Project.objects.count() == 525
     with django_assert_num_queries(8):
         client.get(reverse("projects:list") + "?sector=it&year=2015&sort=-start")
+
+
+def test_pagination_is_elided_around_the_current_page(client, many_projects):
+    body = client.get("/projects/?page=10").content.decode()
+    numbers = re.findall(r'<li><a (?:aria-current="page" )?href="\?page=(\d+)">', body)
+    assert numbers == ["1", "8", "9", "10", "11", "12", "27"]
+    assert body.count('<li aria-hidden="true">…</li>') == 2
