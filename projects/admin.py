@@ -164,18 +164,8 @@ class PhaseInline(SourceTextReadOnlyMixin, admin.TabularInline):
     model = Phase
     formset = UniqueKeyInlineFormSet
     form = PhaseAdminForm
-    fields = (
-        "key",
-        "name_en",
-        "name_ko",
-        "kind",
-        "start_year",
-        "start_month",
-        "end_year",
-        "end_month",
-        "source_text",
-        "position",
-    )
+    # The form's fields, less the project the inline already belongs to.
+    fields = tuple(name for name in PhaseAdminForm.Meta.fields if name != "project")
     prepopulated_fields = {"key": ("name_en",)}
     extra = 0
     show_change_link = True

@@ -8,6 +8,27 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Budget, Phase, Project, Quantity
 
+#: Every field an official edits on a project, in spreadsheet order: the admin form and the
+#: import/export columns (projects/resources.py) both use this one list.
+PROJECT_FIELDS = (
+    "slug",
+    "title_en",
+    "title_ko",
+    "summary_en",
+    "summary_ko",
+    "program",
+    "primary_sector",
+    "sectors",
+    "places",
+    "organisations",
+    "status",
+    "is_published",
+    "is_featured",
+    "position",
+    "source_document",
+    "source_text",
+)
+
 
 class ProjectAdminForm(forms.ModelForm):
     """The project form of the admin.
@@ -20,24 +41,7 @@ class ProjectAdminForm(forms.ModelForm):
     class Meta:
         model = Project
         # The admin's fieldsets choose the fields shown; this is the full editable set.
-        fields = (
-            "title_en",
-            "title_ko",
-            "slug",
-            "summary_en",
-            "summary_ko",
-            "program",
-            "primary_sector",
-            "sectors",
-            "places",
-            "organisations",
-            "status",
-            "is_published",
-            "is_featured",
-            "position",
-            "source_document",
-            "source_text",
-        )
+        fields = PROJECT_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

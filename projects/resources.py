@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from projects.audit import ensure_history_baseline
+from projects.forms import PROJECT_FIELDS
 from projects.models import Organisation, Place, Program, Project, ProjectStatus, SourceDocument
 from sectors.models import Sector
 
@@ -32,25 +33,8 @@ SLUG_SEPARATOR = ", "
 # On import, any run of commas, semicolons or spaces separates slugs (slugs contain none).
 SLUG_SPLIT = re.compile(r"[,;\s]+")
 
-#: The columns of a project spreadsheet, in order.
-COLUMNS = (
-    "slug",
-    "title_en",
-    "title_ko",
-    "summary_en",
-    "summary_ko",
-    "program",
-    "primary_sector",
-    "sectors",
-    "places",
-    "organisations",
-    "status",
-    "is_published",
-    "is_featured",
-    "position",
-    "source_document",
-    "source_text",
-)
+#: The columns of a project spreadsheet, in order: the fields of the admin form.
+COLUMNS = PROJECT_FIELDS
 
 
 def _is_blank(value) -> bool:
