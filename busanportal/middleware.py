@@ -31,9 +31,15 @@ _PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=()"
 )
 
+# Cross-Origin-Resource-Policy: other sites' pages may not embed the portal's responses (an
+# image, a script, a frame), except the open data meant for them: the API (read cross-origin
+# under CORS as well) and the feeds.
+_CROSS_ORIGIN_PREFIXES = ("/api/", "/feeds/")
+
 
 class SecurityHeadersMiddleware:
-    """Strip server-identifying headers and add a ``Permissions-Policy`` to every response."""
+    """Strip server-identifying headers; add ``Permissions-Policy`` and
+    ``Cross-Origin-Resource-Policy`` to every response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,6 +50,10 @@ class SecurityHeadersMiddleware:
             if header in response:
                 del response[header]
         response.setdefault("Permissions-Policy", _PERMISSIONS_POLICY)
+        response.setdefault(
+            "Cross-Origin-Resource-Policy",
+            "cross-origin" if request.path.startswith(_CROSS_ORIGIN_PREFIXES) else "same-origin",
+        )
         return response
 
 
