@@ -141,6 +141,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # A replica that does not answer is skipped for the primary (busanportal/routers.py): give up
+    # on it sooner than on the primary, which has no stand-in.
+    DATABASES["replica"]["OPTIONS"]["connect_timeout"] = int(
+        os.environ.get("DJANGO_REPLICA_CONNECT_TIMEOUT", "1")
+    )
     # Tests use the primary's test database through this alias; no second one is created.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["busanportal.routers.ReplicaRouter"]
