@@ -24,6 +24,7 @@ replica thus costs no errors, only load on the primary (docs/deployment.md, meas
 tests/fault/test_replica.py).
 """
 
+import contextlib
 import logging
 import time
 from contextvars import ContextVar
@@ -76,10 +77,8 @@ def _replica_usable() -> bool:
             getattr(settings, "REPLICA_RETRY_SECONDS", REPLICA_RETRY_SECONDS)
         )
         logger.warning("Replica unreachable; reading the primary", exc_info=True)
-        try:
+        with contextlib.suppress(DatabaseError):
             connection.close()
-        except DatabaseError:
-            pass
         return False
     return True
 
