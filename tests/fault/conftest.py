@@ -64,7 +64,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="session")
 def workdir():
     directory = Path(tempfile.mkdtemp(prefix="busanportal-fault-"))
-    os.chmod(directory, 0o755)  # the postgres user must reach its data directories inside
+    os.chmod(directory, 0o755)  # noqa: S103 - the postgres user must reach its data directories inside
     yield directory
     shutil.rmtree(directory, ignore_errors=True)
 
@@ -92,9 +92,7 @@ def prepared(workdir, primary):
     site.manage("migrate", "--noinput", "-v0")
     site.manage("loaddata", "busan", "-v0")
     site.manage("collectstatic", "--noinput", "-v0")
-    site.manage(
-        "createsuperuser", "--noinput", "--username", OFFICIAL, "--email", "o@example.org"
-    )
+    site.manage("createsuperuser", "--noinput", "--username", OFFICIAL, "--email", "o@example.org")
     return primary
 
 
@@ -128,9 +126,7 @@ def warm_up(site: Site):
 @pytest.fixture(scope="session")
 def site(workdir, prepared, redis_server):
     """The production shape: gunicorn, PostgreSQL, Redis as the shared cache."""
-    env = site_environment(
-        workdir, DATABASE_URL=prepared.url(DATABASE), REDIS_URL=redis_server.url
-    )
+    env = site_environment(workdir, DATABASE_URL=prepared.url(DATABASE), REDIS_URL=redis_server.url)
     server = Site(env=env, log=workdir / "site.log").start()
     server.official = official_session(server)
     warm_up(server)

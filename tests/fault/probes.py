@@ -70,7 +70,9 @@ def merge(*probes: dict) -> dict[str, list[Answer]]:
 def status_summary(answers: dict[str, list[Answer]]) -> dict[str, str]:
     """e.g. {"pages": "200×18", "admin": "503×3 200×1"}; 0 stands for no HTTP answer."""
     return {
-        group: " ".join(f"{code}×{n}" for code, n in sorted(Counter(a.status for a in items).items()))
+        group: " ".join(
+            f"{code}×{n}" for code, n in sorted(Counter(a.status for a in items).items())
+        )
         for group, items in answers.items()
     }
 

@@ -239,7 +239,8 @@ def test_a_full_queue_of_slow_clients_behind_the_proxy(site, workdir, nonce):
 
 def raw_request(site, method: str, target: str) -> bytes:
     with socket.create_connection((HOST, site.port), timeout=10) as conn:
-        conn.sendall(f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        head = f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        conn.sendall(head.encode())
         chunks = []
         while chunk := conn.recv(65536):
             chunks.append(chunk)

@@ -63,7 +63,8 @@ def test_anonymous_reads_use_the_replica_officials_and_writes_the_primary(
     assert new_title not in title_seen(replica_site, api)
     # …a signed-in official reads the primary and sees the save at once.
     assert new_title in title_seen(replica_site, page, replica_site.official)
-    assert new_title in title_seen(replica_site, f"/admin/projects/project/?q={SLUG}", replica_site.official)
+    changelist = f"/admin/projects/project/?q={SLUG}"
+    assert new_title in title_seen(replica_site, changelist, replica_site.official)
     paused.sql("SELECT pg_wal_replay_resume()")
     resumed = time.monotonic()
     wait_until(lambda: new_title in title_seen(replica_site, f"{page}x"), timeout=10)
