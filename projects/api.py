@@ -239,7 +239,11 @@ class SectorViewSet(ContentLanguageMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         published = Q(projects__is_published=True)
-        return Sector.objects.annotate(project_count=Count("projects", filter=published))
+        # Explicit order: Meta.ordering does not apply to aggregating queries, and without it
+        # PostgreSQL returns the groups in any order (a restored copy answered differently).
+        return Sector.objects.annotate(
+            project_count=Count("projects", filter=published)
+        ).order_by(*Sector._meta.ordering)
 
 
 @extend_schema_view(
@@ -264,6 +268,8 @@ class ProgramViewSet(ContentLanguageMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         published = Q(projects__is_published=True)
-        return Program.objects.select_related("strategy").annotate(
-            project_count=Count("projects", filter=published)
+        return (
+            Program.objects.select_related("strategy")
+            .annotate(project_count=Count("projects", filter=published))
+            .order_by(*Program._meta.ordering)
         )
