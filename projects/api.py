@@ -241,9 +241,9 @@ class SectorViewSet(ContentLanguageMixin, viewsets.ReadOnlyModelViewSet):
         published = Q(projects__is_published=True)
         # Explicit order: Meta.ordering does not apply to aggregating queries, and without it
         # PostgreSQL returns the groups in any order (a restored copy answered differently).
-        return Sector.objects.annotate(
-            project_count=Count("projects", filter=published)
-        ).order_by(*Sector._meta.ordering)
+        return Sector.objects.annotate(project_count=Count("projects", filter=published)).order_by(
+            *Sector._meta.ordering
+        )
 
 
 @extend_schema_view(

@@ -44,7 +44,9 @@ dump = io.StringIO()
 call_command("dumpdata", "projects", "sectors", "auth.user", "--indent", "0", stdout=dump)
 outputs["dumpdata"] = dump.getvalue()
 history = json.loads(dump.getvalue())
-outputs["history rows"] = sum(1 for row in history if row["model"].split(".")[1].startswith("historical"))
+outputs["history rows"] = sum(
+    1 for row in history if row["model"].split(".")[1].startswith("historical")
+)
 print(json.dumps(outputs))
 """
 
@@ -72,10 +74,12 @@ def assert_identical(before: dict, after: dict):
 
 
 def test_postgresql_backup_restores_identically(workdir, prepared):
-    source = Site(site_environment(workdir, DATABASE_URL=prepared.url("portal")), workdir / "b.log")
+    env = site_environment(workdir, DATABASE_URL=prepared.url("portal"))
+    source = Site(env, workdir / "b.log")
     prepared.sql("DROP DATABASE IF EXISTS restored")
     prepared.sql("CREATE DATABASE restored")
-    fresh = Site(site_environment(workdir, DATABASE_URL=prepared.url("restored")), workdir / "r.log")
+    fresh_env = site_environment(workdir, DATABASE_URL=prepared.url("restored"))
+    fresh = Site(fresh_env, workdir / "r.log")
     before, after, seconds = drill(source, fresh, workdir / "portal.dump")
     assert_identical(before, after)
     record(
@@ -91,12 +95,14 @@ def test_postgresql_backup_restores_identically(workdir, prepared):
 
 def test_sqlite_backup_restores_identically(workdir, prepared):
     database = workdir / "embedded.sqlite3"
-    source = Site(site_environment(workdir, DATABASE_URL=f"sqlite:///{database}"), workdir / "s.log")
+    env = site_environment(workdir, DATABASE_URL=f"sqlite:///{database}")
+    source = Site(env, workdir / "s.log")
     source.manage("migrate", "--noinput", "-v0")
     source.manage("loaddata", "busan", "-v0")
     source.manage("createsuperuser", "--noinput", "--username", "official", "--email", "o@x.org")
     restored = workdir / "restored.sqlite3"
-    fresh = Site(site_environment(workdir, DATABASE_URL=f"sqlite:///{restored}"), workdir / "t.log")
+    fresh_env = site_environment(workdir, DATABASE_URL=f"sqlite:///{restored}")
+    fresh = Site(fresh_env, workdir / "t.log")
     before, after, seconds = drill(source, fresh, workdir / "embedded.backup")
     assert_identical(before, after)
     record(
