@@ -23,8 +23,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from projects import datadictionary as dd
 from projects.audit import ensure_history_baseline
-from projects.forms import PROJECT_FIELDS
 from projects.models import Organisation, Place, Program, Project, ProjectStatus, SourceDocument
 from sectors.models import Sector
 
@@ -33,8 +33,8 @@ SLUG_SEPARATOR = ", "
 # On import, any run of commas, semicolons or spaces separates slugs (slugs contain none).
 SLUG_SPLIT = re.compile(r"[,;\s]+")
 
-#: The columns of a project spreadsheet, in order: the fields of the admin form.
-COLUMNS = PROJECT_FIELDS
+#: The columns of a project spreadsheet, in order: the fields officials edit, as the admin form.
+SPREADSHEET_COLUMNS = dd.EDITABLE_PROJECT_FIELDS
 
 
 def _is_blank(value) -> bool:
@@ -201,8 +201,8 @@ class ProjectResource(resources.ModelResource):
 
     class Meta:
         model = Project
-        fields = COLUMNS
-        export_order = COLUMNS
+        fields = SPREADSHEET_COLUMNS
+        export_order = SPREADSHEET_COLUMNS
         import_id_fields = ("slug",)
         # Validate every row with the model's own rules (required fields, slug format,
         # unique slug) so that each problem is reported against its column.
