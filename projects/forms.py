@@ -86,7 +86,7 @@ class WholeWonField(forms.IntegerField):
 
 
 class BudgetAdminForm(ProjectPartForm):
-    """A budget; the model's ``clean()`` rejects negative and absurd amounts by the field."""
+    """A budget; the amount's validators reject negative and absurd amounts by the field."""
 
     amount_krw = WholeWonField(
         label=_("amount (KRW)"),
@@ -99,18 +99,12 @@ class BudgetAdminForm(ProjectPartForm):
 
 
 class QuantityAdminForm(ProjectPartForm):
-    """A counted or measured fact; the message for a negative value sits by the field (the
-    database constraint would otherwise report it for the whole form)."""
+    """A counted or measured fact; the value's validator puts the message for a negative value
+    by the field (the database constraint would otherwise report it for the whole form)."""
 
     class Meta:
         model = Quantity
         fields = dd.EDITABLE_QUANTITY_FIELDS
-
-    def clean_value(self):
-        value = self.cleaned_data.get("value")
-        if value is not None and value < 0:
-            raise forms.ValidationError(_("A quantity cannot be negative."))
-        return value
 
 
 class UniqueKeyInlineFormSet(BaseInlineFormSet):

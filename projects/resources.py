@@ -157,6 +157,16 @@ def text_field(name):
     return fields.Field(attribute=name, column_name=name, widget=TextWidget())
 
 
+def slug_field(name, model):
+    """A column naming one related record by its slug."""
+    return fields.Field(attribute=name, column_name=name, widget=SlugForeignKeyWidget(model))
+
+
+def slugs_field(name, model):
+    """A column naming several related records by their slugs."""
+    return fields.Field(attribute=name, column_name=name, widget=SlugManyToManyWidget(model))
+
+
 def keep_if_blank_field(name, widget):
     return fields.Field(attribute=name, column_name=name, widget=widget, saves_null_values=False)
 
@@ -170,30 +180,12 @@ class ProjectResource(resources.ModelResource):
     summary_en = text_field("summary_en")
     summary_ko = text_field("summary_ko")
     source_text = text_field("source_text")
-    source_document = fields.Field(
-        attribute="source_document",
-        column_name="source_document",
-        widget=SlugForeignKeyWidget(SourceDocument),
-    )
-    program = fields.Field(
-        attribute="program", column_name="program", widget=SlugForeignKeyWidget(Program)
-    )
-    primary_sector = fields.Field(
-        attribute="primary_sector",
-        column_name="primary_sector",
-        widget=SlugForeignKeyWidget(Sector),
-    )
-    sectors = fields.Field(
-        attribute="sectors", column_name="sectors", widget=SlugManyToManyWidget(Sector)
-    )
-    places = fields.Field(
-        attribute="places", column_name="places", widget=SlugManyToManyWidget(Place)
-    )
-    organisations = fields.Field(
-        attribute="organisations",
-        column_name="organisations",
-        widget=SlugManyToManyWidget(Organisation),
-    )
+    source_document = slug_field("source_document", SourceDocument)
+    program = slug_field("program", Program)
+    primary_sector = slug_field("primary_sector", Sector)
+    sectors = slugs_field("sectors", Sector)
+    places = slugs_field("places", Place)
+    organisations = slugs_field("organisations", Organisation)
     status = keep_if_blank_field("status", StatusWidget())
     is_published = keep_if_blank_field("is_published", YesNoWidget())
     is_featured = keep_if_blank_field("is_featured", YesNoWidget())

@@ -97,6 +97,22 @@ class AbsoluteUrlField(serializers.Field):
         return absolute(self.context.get("request"), value)
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class ProjectListLinkField(serializers.Field):
+    """The API list of the projects of a sector or program: the project list filtered by the
+    ``parameter`` (``sector`` or ``program``) with the row's slug."""
+
+    def __init__(self, parameter, **kwargs):
+        self.parameter = parameter
+        kwargs["source"] = "slug"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, slug):
+        path = f"{reverse('api:project-list')}?{self.parameter}={slug}"
+        return absolute(self.context.get("request"), path)
+
+
 @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
 class SlugListField(serializers.Field):
     """A read-only list of the slugs of already-fetched rows (a prefetched plain list)."""
@@ -203,17 +219,12 @@ class SectorSerializer(DictionarySerializer):
     name = serializers.CharField(read_only=True)
     project_count = serializers.IntegerField(read_only=True)
     url = AbsoluteUrlField()
-    projects = serializers.SerializerMethodField()
+    projects = ProjectListLinkField("sector")
 
     dictionary = "SECTOR_FIELDS"
 
     class Meta:
         model = Sector
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_projects(self, sector) -> str:
-        path = f"{reverse('api:project-list')}?sector={sector.slug}"
-        return absolute(self.context.get("request"), path)
 
 
 class ProgramSerializer(DictionarySerializer):
@@ -224,14 +235,9 @@ class ProgramSerializer(DictionarySerializer):
     goal_title_en = serializers.CharField(source="strategy.title_en", read_only=True)
     goal_title_ko = serializers.CharField(source="strategy.title_ko", read_only=True)
     project_count = serializers.IntegerField(read_only=True)
-    projects = serializers.SerializerMethodField()
+    projects = ProjectListLinkField("program")
 
     dictionary = "PROGRAM_FIELDS"
 
     class Meta:
         model = Program
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_projects(self, program) -> str:
-        path = f"{reverse('api:project-list')}?program={program.slug}"
-        return absolute(self.context.get("request"), path)
