@@ -42,7 +42,6 @@ def replica(settings):
     settings.DATABASES = {**settings.DATABASES, routers.REPLICA: dict(primary)}
     settings.DATABASE_ROUTERS = [ROUTER]
     settings.MIDDLEWARE = [MIDDLEWARE, *settings.MIDDLEWARE]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield wrapper
     wrapper.close()
     del connections[routers.REPLICA]
