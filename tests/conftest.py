@@ -24,7 +24,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def empty_page_cache():
     """Each test starts with an empty cache: the database rolls back after a test, and a page
-    cached by one test would otherwise show another test's data (busanportal/cache.py)."""
+    cached by one test would otherwise show another test's data (busanportal/cache.py); the
+    API's and exports' rate limits count in the same cache and start at zero too."""
     cache.clear()
     yield
     cache.clear()
