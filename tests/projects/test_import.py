@@ -5,12 +5,12 @@ import io
 
 import pytest
 import tablib
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from projects.models import Program, Project
-from projects.resources import COLUMNS
+from projects.resources import SPREADSHEET_COLUMNS
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,24 +20,6 @@ PROCESS_URL = reverse("admin:projects_project_process_import")
 EXPORT_URL = reverse("admin:projects_project_export")
 FORMAT = {"csv": "0", "xlsx": "1"}
 IMPORTED_SLUG = "radiological-medical-sciences-complex"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def editor():
-    user = User.objects.create_user("official", "official@busan.example", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def new_row(**values):
@@ -330,7 +312,7 @@ def test_the_csv_export_has_a_bom_and_every_column(editor_client):
     content = response.content
     assert content.startswith(b"\xef\xbb\xbf")
     header = content.decode("utf-8-sig").splitlines()[0]
-    assert header.split(",") == list(COLUMNS)
+    assert header.split(",") == list(SPREADSHEET_COLUMNS)
 
 
 def test_the_csv_export_holds_every_project_with_slugs(editor_client):
