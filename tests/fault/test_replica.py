@@ -162,4 +162,3 @@ def test_a_stopped_replica_sends_reads_to_the_primary(replica_site, replica, non
         )
     )
     assert recovery < 15
-
