@@ -114,7 +114,7 @@ wrk --threads "$THREADS" --connections "$CONNECTIONS" --duration "$DURATION" --t
 
 RSS_END=$(worker_rss_kib)
 kill -TERM "$EDITOR_PID"; wait "$EDITOR_PID" || true; EDITOR_PID=
-EDITOR=$(grep '^EDITOR ' "$WORK/editor.out" || echo "EDITOR none $(tail -n 3 "$WORK/editor.err")")
+EDITOR=$(grep "^EDITOR " "$WORK/editor.out" || { cat "$WORK/editor.out" "$WORK/editor.err" >&2; echo "EDITOR none"; })
 
 echo "== server errors logged during the run"
 grep -h '"level": "ERROR"' "$WORK/server.log" | head -n 20 || echo "none"
