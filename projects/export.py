@@ -101,7 +101,7 @@ COLUMNS = [
         "단계",
         lambda r: joined(f"{phase.name} ({phase.when})" for phase in r.project.phases.all()),
     ),
-    Column("budget_total_krw", "예산 합계(원)", lambda r: r.project.budget_total),
+    Column("budget_total_krw", "명시 금액 합계(원)", lambda r: r.project.budget_total),
     Column("places", "장소", lambda r: names(r.project.place_list)),
     Column("organisations", "기관", lambda r: names(r.project.organisation_list)),
     Column("source_text", "원문(영문)", lambda r: r.project.source_text),
@@ -223,7 +223,7 @@ def data_page(request):
     project_fields = [(field, korean_headers.get(field.name, "")) for field in dd.PROJECT_FIELDS]
     parts = [
         ("phases", _("Phases: each item of “phases” in the JSON"), dd.PHASE_FIELDS),
-        ("budgets", _("Budgets: each item of “budgets” in the JSON"), dd.BUDGET_FIELDS),
+        ("budgets", _("Stated amounts: each item of “budgets” in the JSON"), dd.BUDGET_FIELDS),
         (
             "named",
             _("Places and organisations: each item of “places” and “organisations”"),
