@@ -28,8 +28,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", site_views.healthz, name="healthz"),
-    path("api/", include("busanportal.api_urls")),
-    path("feeds/", include("busanportal.feed_urls")),
+    path("api/", include("projects.api_urls")),
+    path("feeds/", include("projects.feed_urls")),
     # The language switch: Django's set_language behind a same-origin check.
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
@@ -38,7 +38,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
-    path("sectors/", include("sectors.urls")),
+    path("sectors/", include("projects.sector_urls")),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path(
         "accessibility/",
