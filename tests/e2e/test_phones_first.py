@@ -11,6 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import ROOT
+
 pytestmark = pytest.mark.e2e
 
 PHONE = {
@@ -79,6 +81,56 @@ def test_on_a_phone_the_first_result_is_on_the_first_screen_before_and_after_fil
     expect(page.locator(".filter-panel")).not_to_have_attribute("open", "")
 
 
+def axis_problems(geometry: dict) -> list:
+    """What makes an axis illegible: overlapping, clipped or crossed labels."""
+    labels = geometry["labels"]
+    problems = [] if len(labels) >= 2 else ["fewer than two labels"]
+    neighbours = zip(labels, labels[1:], strict=False)
+    problems += [(one, other) for one, other in neighbours if overlaps(one, other)]
+    for label in labels:
+        if (
+            label["left"] < geometry["frame"]["left"] - 0.5
+            or label["right"] > min(geometry["frame"]["right"], geometry["viewport"]) + 0.5
+        ):
+            problems.append(("clipped", label))
+        problems += [
+            ("crossed", label, line)
+            for line in geometry["gridlines"]
+            if label["left"] + 0.5 < line["left"] < label["right"] - 0.5
+            and line["top"] < label["bottom"]
+            and label["top"] < line["bottom"]
+        ]
+    return problems
+
+
+# (viewport, width of the chart's column): phones, the single column up to 56rem, and the
+# narrowest column beside the filters.
+CHART_WIDTHS = [(320, 288), (360, 328), (414, 382), (639, 607), (640, 608), (896, 552)]
+
+
+@pytest.mark.parametrize(("viewport", "column"), CHART_WIDTHS)
+def test_the_axis_stays_legible_for_any_number_of_years(page, viewport, column):
+    """The site's stylesheet on axes of 2 to 44 years: the fixtures show only a few lengths."""
+    css = (ROOT / "static" / "css" / "site.css").read_text()
+    page.set_viewport_size({"width": viewport, "height": SCREEN_HEIGHT})
+    failures = {}
+    for count in range(2, 45):
+        years = "".join(f"<li><span>{2000 + i}</span></li>" for i in range(count))
+        lines = "".join(
+            f'<line class="grid" x1="{i}" x2="{i}" y1="0" y2="1"/>' for i in range(count)
+        )
+        page.set_content(
+            f"<!DOCTYPE html><html><head><style>{css}</style></head><body>"
+            f'<div style="width: {column}px"><figure class="gantt"><ol class="gantt-axis">'
+            f'{years}</ol><ul class="gantt-rows"><li class="gantt-row"><svg class="gantt-bars"'
+            f' viewBox="0 0 {count} 1" preserveAspectRatio="none">{lines}</svg></li></ul>'
+            "</figure></div></body></html>"
+        )
+        if problems := axis_problems(page.locator("figure").evaluate(AXIS_GEOMETRY)):
+            failures[count] = problems[:2]
+    assert failures == {}
+
+
 @pytest.mark.parametrize("language", ["en", "ko"])
 @pytest.mark.parametrize("width", [320, 360])
 @pytest.mark.parametrize(
@@ -92,22 +144,9 @@ def test_the_timeline_axis_is_legible_on_a_phone(page, path, width, language):
 
     for index in range(figures.count()):
         geometry = figures.nth(index).evaluate(AXIS_GEOMETRY)
-        labels = geometry["labels"]
-        assert len(labels) >= 2, geometry
-        assert labels[0]["text"] == page.locator(".gantt-axis li").first.inner_text()
-        for one, other in zip(labels, labels[1:], strict=False):
-            assert not overlaps(one, other), (one, other)
-        for label in labels:
-            assert label["left"] >= geometry["frame"]["left"] - 0.5, label
-            assert label["right"] <= min(geometry["frame"]["right"], geometry["viewport"]) + 0.5
-            crossing = [
-                line
-                for line in geometry["gridlines"]
-                if label["left"] + 0.5 < line["left"] < label["right"] - 0.5
-                and line["top"] < label["bottom"]
-                and label["top"] < line["bottom"]
-            ]
-            assert crossing == [], (label, crossing)
+        assert axis_problems(geometry) == [], geometry
+        first_label = geometry["labels"][0]["text"]
+        assert first_label == figures.nth(index).locator(".gantt-axis li").first.inner_text()
 
 
 @pytest.mark.browser_context_args(locale="ko-KR")
