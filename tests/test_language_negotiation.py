@@ -54,7 +54,9 @@ def test_a_browser_preferring_neither_language_gets_english(accept_language):
 def test_a_cached_english_home_page_is_never_served_to_a_korean_browser():
     english = browser(ENGLISH_BROWSER)
     assert english.get("/")["X-Cache"] == "MISS"
-    assert english.get("/")["X-Cache"] == "HIT"
+    hit = english.get("/")
+    assert hit["X-Cache"] == "HIT"
+    assert {"accept-language", "cookie"} <= vary(hit)  # on the cached copy too
 
     korean = browser(KOREAN_BROWSER).get("/")
 

@@ -162,6 +162,12 @@ def test_the_policy_pages_answer_in_both_languages(client, path, heading, facts)
         assert fact in body, fact
 
 
+@pytest.mark.parametrize("path", ["/privacy/", "/ko/accessibility/"])
+def test_the_policy_pages_need_no_database(client, path, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get(path).status_code == 200
+
+
 def test_the_privacy_policy_states_the_configured_retention(client, settings):
     settings.PRIVACY_RETENTION_DAYS = 30
     body = body_of(client, "/privacy/")
