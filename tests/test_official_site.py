@@ -117,7 +117,7 @@ def test_the_footer_has_the_kogl_notice_and_links_to_privacy_and_accessibility(
 ):
     footer = body_of(client, prefix + "/projects/").split('<footer class="site-footer">', 1)[1]
     assert notice in footer
-    assert f'<a href="{prefix}/privacy/">{privacy}</a>' in footer
+    assert f'<a class="privacy-link" href="{prefix}/privacy/">{privacy}</a>' in footer
     assert f'<a href="{prefix}/accessibility/">{accessibility}</a>' in footer
 
 
