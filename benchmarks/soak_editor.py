@@ -47,8 +47,11 @@ def watch(url: str, marker: str, saved: float) -> tuple[float, float] | None:
     """Ask the public page until the marker is there: (visible, seen) seconds, or None."""
     while time.monotonic() - saved < GIVE_UP_SECONDS:
         asked = time.monotonic()
-        if marker in fetch(url):
-            return asked - saved, time.monotonic() - saved
+        try:
+            if marker in fetch(url):
+                return asked - saved, time.monotonic() - saved
+        except OSError:  # a page load slower than its timeout: ask again, until giving up
+            pass
         time.sleep(0.02)
     return None
 
