@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 SAFE_METHODS = ("GET", "HEAD")
 #: Never answered: TRACE reflects the request (cookies included) back to the client.
 REFUSED_EVERYWHERE = frozenset({"TRACE", "TRACK", "CONNECT"})
-#: Django's own POST-only form views the site may mount; they keep their own checks.
+#: Django's own POST-only form views, if mounted as they are; they keep their own checks.
 _OWN_METHOD_HANDLING_VIEWS = frozenset({"django.views.i18n.set_language"})
 
 

@@ -124,6 +124,17 @@ def test_a_view_that_opts_in_accepts_post(client):
     assert client.put("/test-form/")["Allow"] == "GET, HEAD, POST"
 
 
+def test_the_language_switch_still_takes_its_post(client):
+    response = client.post(
+        "/i18n/setlang/",
+        {"language": "ko", "next": "/projects/"},
+        headers={"origin": "http://testserver"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/ko/projects/"
+    assert client.get("/i18n/setlang/").status_code == 405
+
+
 def test_the_health_check_still_refuses_post(client):
     assert client.post("/healthz").status_code == 405
 
