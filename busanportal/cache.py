@@ -65,6 +65,7 @@ PORTFOLIO_MODELS = (
     "projects.Phase",
     "projects.Budget",
     "projects.Quantity",
+    "projects.ProgressUpdate",
     "sectors.Sector",
 )
 

@@ -17,16 +17,20 @@ SLUG = _("slug (lower-case letters, digits and hyphens)")
 SLUG_OR_NULL = _("slug, or null (empty in the CSV) when there is none")
 SLUG_LIST = _("list of slugs (in the CSV: separated by “; ”)")
 URL = _("absolute web address (URL)")
+URL_OR_EMPTY = _("absolute web address (URL), or empty")
 YEAR_OR_NULL = _("integer, or null (empty in the CSV)")
 MONTH_OR_NULL = _("integer 1–12, or null")
 INTEGER = _("integer")
 INTEGER_OR_NULL = _("integer, or null (empty in the CSV) when the source states none")
+DATE_OR_NULL = _("date, ISO 8601 (e.g. 2026-11-30), or null (empty in the CSV)")
+PERCENT_OR_NULL = _("integer 0–100, or null (empty in the CSV)")
 DATETIME = _("date and time, ISO 8601 with the UTC offset (e.g. 2026-11-25T23:47:31+09:00)")
 NAMED_LIST = _("list of objects {slug, name_en, name_ko} (in the CSV: names, “; ”-separated)")
 PHASE_LIST = _("list of phase objects (in the CSV: “name (dates)”, “; ”-separated)")
 BUDGET_LIST = _("list of budget objects (not in the CSV: see budget_total_krw)")
 
 KRW = _("Korean won (KRW), whole won")
+PERCENT = _("percent")
 YEAR = _("calendar year")
 MONTH = _("calendar month")
 
@@ -100,10 +104,29 @@ PROJECT_FIELDS = [
     DataField(
         "status",
         _(
-            "How far along the project is, as recorded by city officials: planned, "
-            "in-progress, completed, or not-stated (the source document states none)."
+            "The current status: that of the project's latest published progress report, "
+            "entered by the city with its source (an Open Contracting for Infrastructure "
+            "project status). not-stated when no report has been published: the source "
+            "document states none."
         ),
-        _("one of: planned, in-progress, completed, not-stated"),
+        _(
+            "one of: not-stated, identification, preparation, implementation, completed, "
+            "suspended, cancelled"
+        ),
+    ),
+    DataField(
+        "status_as_of",
+        _("The date of the latest published progress report; empty when there is none."),
+        DATE_OR_NULL,
+    ),
+    DataField(
+        "progress_percent",
+        _(
+            "How far along the project is, in percent, by the latest published progress "
+            "report; empty when there is none or it gives no percentage."
+        ),
+        PERCENT_OR_NULL,
+        PERCENT,
     ),
     DataField(
         "start_year",
@@ -156,20 +179,59 @@ PHASE_FIELDS = [
         _("one of: period, milestone"),
     ),
     DataField(
-        "start_year", _("The year the period starts, or the milestone's year."), INTEGER, YEAR
+        "start_year",
+        _("The planned year the period starts, or the milestone's planned year (the plan's)."),
+        INTEGER,
+        YEAR,
     ),
     DataField(
-        "start_month", _("The month it starts, when the source states it."), MONTH_OR_NULL, MONTH
+        "start_month",
+        _("The planned month it starts, when the source states it."),
+        MONTH_OR_NULL,
+        MONTH,
     ),
     DataField(
         "end_year",
-        _("The year the period ends; null for a milestone or an unstated end."),
+        _("The planned year the period ends; null for a milestone or an unstated end."),
         YEAR_OR_NULL,
         YEAR,
     ),
     DataField(
-        "end_month", _("The month it ends, when the source states it."), MONTH_OR_NULL, MONTH
+        "end_month",
+        _("The planned month it ends, when the source states it."),
+        MONTH_OR_NULL,
+        MONTH,
     ),
+    DataField(
+        "actual_start_year",
+        _(
+            "The year it really started (a milestone: was reached), as the city reports it; "
+            "null when not reported. Once given, the phase counts as active in a year on its "
+            "actual dates instead of the planned ones."
+        ),
+        YEAR_OR_NULL,
+        YEAR,
+    ),
+    DataField("actual_start_month", _("The month it really started."), MONTH_OR_NULL, MONTH),
+    DataField(
+        "actual_end_year",
+        _("The year it really ended; null while it runs or when not reported."),
+        YEAR_OR_NULL,
+        YEAR,
+    ),
+    DataField("actual_end_month", _("The month it really ended."), MONTH_OR_NULL, MONTH),
+    DataField(
+        "milestone_state",
+        _("For a milestone, whether it was reached; null for a period."),
+        _("one of: scheduled, met, not-met, partially-met, or null"),
+    ),
+    DataField("date_met", _("The day a milestone was met, when reported."), DATE_OR_NULL),
+    DataField(
+        "actual_source_title",
+        _("The report that gives the actual dates or the state."),
+        TEXT_OR_EMPTY,
+    ),
+    DataField("actual_source_url", _("Where that report can be read."), URL_OR_EMPTY),
 ]
 
 BUDGET_FIELDS = [
@@ -177,6 +239,22 @@ BUDGET_FIELDS = [
     DataField("covers_en", _("What the amount covers, in English."), TEXT_OR_EMPTY),
     DataField("covers_ko", _("What the amount covers, in Korean."), TEXT_OR_EMPTY),
     DataField("year", _("The year the amount is for; null when not stated."), YEAR_OR_NULL, YEAR),
+    DataField(
+        "payer",
+        _(
+            "Who pays, only where the source or a report says so: a stated cost is not a city "
+            "budget unless stated."
+        ),
+        _("one of: not-stated, city, national, district, private, mixed"),
+    ),
+    DataField(
+        "stage",
+        _(
+            "How firm the figure is, only where the source or a report says so: a plan's "
+            "figure is not money spent."
+        ),
+        _("one of: not-stated, planned, approved, revised, executed"),
+    ),
     DataField("source_text", _("The words of the source that state the amount."), TEXT_OR_EMPTY),
 ]
 

@@ -77,6 +77,14 @@ def names(items) -> str:
     return joined(item.name for item in items)
 
 
+def phase_cell(phase) -> str:
+    """E.g. "Construction (2011–2016)", with the actual dates once reported:
+    "Construction (2011–2016; actual 2012–)"."""
+    if not phase.has_actual_dates:
+        return f"{phase.name} ({phase.when})"
+    return f"{phase.name} ({phase.when}; {_('actual')} {phase.actual_when})"
+
+
 # The related lists are the prefetches of ``projects.api.api_projects``.
 COLUMNS = [
     Column("slug", "식별자", lambda r: r.project.slug),
@@ -93,13 +101,19 @@ COLUMNS = [
         "전략 목표",
         lambda r: r.project.program.strategy.slug if r.project.program else None,
     ),
-    Column("status", "진행 상태", lambda r: r.project.status),
+    Column("status", "진행 상태", lambda r: r.project.current_status),
+    Column(
+        "status_as_of",
+        "진행 상태 기준일",
+        lambda r: r.project.status_as_of.isoformat() if r.project.status_as_of else None,
+    ),
+    Column("progress_percent", "진행률(%)", lambda r: r.project.progress_percent),
     Column("start_year", "시작 연도", lambda r: r.span.start if r.span else None),
     Column("end_year", "종료 연도", lambda r: r.span.end if r.span else None),
     Column(
         "phases",
         "단계",
-        lambda r: joined(f"{phase.name} ({phase.when})" for phase in r.project.phases.all()),
+        lambda r: joined(phase_cell(phase) for phase in r.project.phases.all()),
     ),
     Column("budget_total_krw", "예산 합계(원)", lambda r: r.project.budget_total),
     Column("places", "장소", lambda r: names(r.project.place_list)),

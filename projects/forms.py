@@ -3,10 +3,20 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Budget, Phase, Project, Quantity
+from projects.models import (
+    Budget,
+    BudgetStage,
+    MilestoneState,
+    PaymentSource,
+    Phase,
+    ProgressUpdate,
+    Project,
+    Quantity,
+)
 
 #: Every field an official edits on a project, in spreadsheet order: the admin form and the
 #: import/export columns (projects/resources.py) both use this one list.
@@ -21,13 +31,20 @@ PROJECT_FIELDS = (
     "sectors",
     "places",
     "organisations",
-    "status",
     "is_published",
     "is_featured",
     "position",
     "source_document",
     "source_text",
 )
+
+
+def https_urls(db_field, **kwargs):
+    """Form fields for a model form, reading a web address typed without a scheme as https
+    (Django 6's default, already; the admin does the same with ``formfield_overrides``)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class ProjectAdminForm(forms.ModelForm):
@@ -71,10 +88,25 @@ def duplicate_key_message(model):
 
 class ProjectPartForm(forms.ModelForm):
     """A phase, budget or quantity, whose key is unique within its project: a key already used
-    is reported on the key field (the unique constraint would report it for the whole form)."""
+    is reported on the key field (the unique constraint would report it for the whole form).
+
+    The choices in ``choice_defaults`` (added later than the form's first rows and posts) may be
+    left out: they then take their "nothing reported" value instead of "This field is required".
+    """
+
+    choice_defaults: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.choice_defaults:
+            if name in self.fields:
+                self.fields[name].required = False
 
     def clean(self):
         cleaned_data = super().clean()
+        for name, default in self.choice_defaults.items():
+            if name in self.fields and not cleaned_data.get(name) and name not in self.errors:
+                cleaned_data[name] = default
         project, key = cleaned_data.get("project"), cleaned_data.get("key")
         if project is not None and project.pk is not None and key:
             model = self._meta.model
@@ -105,7 +137,18 @@ class PhaseAdminForm(ProjectPartForm):
             "end_month",
             "source_text",
             "position",
+            "actual_start_year",
+            "actual_start_month",
+            "actual_end_year",
+            "actual_end_month",
+            "milestone_state",
+            "date_met",
+            "actual_source_title",
+            "actual_source_url",
         )
+        formfield_callback = https_urls
+
+    choice_defaults = {"milestone_state": MilestoneState.SCHEDULED}
 
 
 class WholeWonField(forms.IntegerField):
@@ -127,7 +170,19 @@ class BudgetAdminForm(ProjectPartForm):
 
     class Meta:
         model = Budget
-        fields = ("project", "key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+        fields = (
+            "project",
+            "key",
+            "amount_krw",
+            "covers_en",
+            "covers_ko",
+            "year",
+            "payer",
+            "stage",
+            "source_text",
+        )
+
+    choice_defaults = {"payer": PaymentSource.NOT_STATED, "stage": BudgetStage.NOT_STATED}
 
 
 class QuantityAdminForm(ProjectPartForm):
@@ -152,6 +207,25 @@ class QuantityAdminForm(ProjectPartForm):
         if value is not None and value < 0:
             raise forms.ValidationError(_("A quantity cannot be negative."))
         return value
+
+
+class ProgressUpdateAdminForm(forms.ModelForm):
+    """A progress report; who entered it is set by the admin, not typed."""
+
+    class Meta:
+        model = ProgressUpdate
+        fields = (
+            "project",
+            "as_of",
+            "status",
+            "progress_percent",
+            "note_en",
+            "note_ko",
+            "source_title",
+            "source_url",
+            "is_published",
+        )
+        formfield_callback = https_urls
 
 
 class UniqueKeyInlineFormSet(BaseInlineFormSet):

@@ -17,6 +17,10 @@ from projects.models import Budget, Organisation, Phase, Place, Program, Project
 from sectors.models import Sector
 
 
+def phase_help(name):
+    return dd.meaning(dd.PHASE_FIELDS, name)
+
+
 def help_texts(fields, names):
     """``extra_kwargs`` giving each of ``names`` its help text from the data dictionary."""
     return {name: {"help_text": dd.meaning(fields, name)} for name in names}
@@ -85,21 +89,19 @@ class SlugListField(serializers.Field):
 
 
 class PhaseSerializer(serializers.ModelSerializer):
-    """A dated period or milestone of a project."""
+    """A dated period or milestone of a project: the plan's dates and the reported actual ones."""
+
+    milestone_state = serializers.CharField(
+        source="state", read_only=True, allow_null=True, help_text=phase_help("milestone_state")
+    )
 
     class Meta:
         model = Phase
-        fields = [
-            "name_en",
-            "name_ko",
-            "kind",
-            "start_year",
-            "start_month",
-            "end_year",
-            "end_month",
-        ]
+        fields = [field.name for field in dd.PHASE_FIELDS if field.in_api]
         read_only_fields = fields
-        extra_kwargs = help_texts(dd.PHASE_FIELDS, fields)
+        extra_kwargs = help_texts(
+            dd.PHASE_FIELDS, [name for name in fields if name != "milestone_state"]
+        )
 
 
 class BudgetSerializer(serializers.ModelSerializer):
@@ -107,7 +109,7 @@ class BudgetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Budget
-        fields = ["amount_krw", "covers_en", "covers_ko", "year", "source_text"]
+        fields = [field.name for field in dd.BUDGET_FIELDS if field.in_api]
         read_only_fields = fields
         extra_kwargs = help_texts(dd.BUDGET_FIELDS, fields)
 
@@ -159,6 +161,9 @@ class ProjectSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=project_help("goal"),
     )
+    status = serializers.CharField(
+        source="current_status", read_only=True, help_text=project_help("status")
+    )
     start_year = serializers.SerializerMethodField(help_text=project_help("start_year"))
     end_year = serializers.SerializerMethodField(help_text=project_help("end_year"))
     phases = PhaseSerializer(many=True, read_only=True, help_text=project_help("phases"))
@@ -180,8 +185,8 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = fields
         extra_kwargs = help_texts(
             dd.PROJECT_FIELDS,
-            ["slug", "title_en", "title_ko", "summary_en", "summary_ko", "status"]
-            + ["source_text", "updated_at"],
+            ["slug", "title_en", "title_ko", "summary_en", "summary_ko", "status_as_of"]
+            + ["progress_percent", "source_text", "updated_at"],
         )
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
