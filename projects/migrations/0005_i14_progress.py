@@ -6,6 +6,7 @@ import django.db.models.deletion
 import projects.models
 import simple_history.models
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 
@@ -33,6 +34,32 @@ def statuses_to_draft_reports(apps, schema_editor):
         )
     ]
     ProgressUpdate.objects.bulk_create(drafts)
+
+
+def editors_may_report_progress(apps, schema_editor):
+    """The Editors group (0002) may add, change, delete and view progress reports and read
+    their history, as for every other part of the portfolio."""
+    using = schema_editor.connection.alias
+    app_config = apps.get_app_config("projects")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0, using=using)
+    app_config.models_module = None
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    wanted = [("progressupdate", action) for action in ("add", "change", "delete", "view")]
+    wanted.append(("historicalprogressupdate", "view"))
+    permissions = [
+        Permission.objects.db_manager(using).get(
+            content_type=ContentType.objects.db_manager(using).get(
+                app_label="projects", model=model
+            ),
+            codename=f"{action}_{model}",
+        )
+        for model, action in wanted
+    ]
+    group, _ = Group.objects.using(using).get_or_create(name="Editors")
+    group.permissions.add(*permissions)
 
 
 class Migration(migrations.Migration):
@@ -331,6 +358,7 @@ class Migration(migrations.Migration):
         # The old hand-set status becomes unpublished draft reports (nothing is lost), and
         # every project starts from "not stated" until a report with a source is published.
         migrations.RunPython(statuses_to_draft_reports, migrations.RunPython.noop),
+        migrations.RunPython(editors_may_report_progress, migrations.RunPython.noop),
         migrations.RemoveIndex(
             model_name='project',
             name='project_status',
