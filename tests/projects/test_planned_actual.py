@@ -23,8 +23,12 @@ def late():
     """Planned 2015–2017, actually 2018–2020."""
     project = ProjectFactory(slug="late-one")
     PhaseFactory(
-        project=project, start_year=2015, end_year=2017, actual_start_year=2018,
-        actual_end_year=2020, **SOURCE,
+        project=project,
+        start_year=2015,
+        end_year=2017,
+        actual_start_year=2018,
+        actual_end_year=2020,
+        **SOURCE,
     )
     return project
 
@@ -54,8 +58,13 @@ def test_a_phase_without_actual_dates_keeps_the_planned_rule():
 def test_a_milestone_met_counts_in_the_year_it_was_met():
     project = ProjectFactory(slug="milestone-one")
     PhaseFactory(
-        project=project, kind=PhaseKind.MILESTONE, start_year=2015, end_year=None,
-        milestone_state="met", actual_start_year=2016, **SOURCE,
+        project=project,
+        kind=PhaseKind.MILESTONE,
+        start_year=2015,
+        end_year=None,
+        milestone_state="met",
+        actual_start_year=2016,
+        **SOURCE,
     )
     mine = Project.objects.filter(slug="milestone-one")
     assert (slugs_active_in(2015, mine), slugs_active_in(2016, mine)) == (set(), {"milestone-one"})
@@ -98,12 +107,24 @@ def test_a_running_phase_reaches_this_year_on_the_axis(running):
 def test_milestones_are_marked_met_or_not_met():
     project = ProjectFactory(slug="two-milestones")
     PhaseFactory(
-        project=project, key="m1", kind=PhaseKind.MILESTONE, start_year=2015, end_year=None,
-        milestone_state="met", actual_start_year=2015, actual_start_month=6, **SOURCE,
+        project=project,
+        key="m1",
+        kind=PhaseKind.MILESTONE,
+        start_year=2015,
+        end_year=None,
+        milestone_state="met",
+        actual_start_year=2015,
+        actual_start_month=6,
+        **SOURCE,
     )
     PhaseFactory(
-        project=project, key="m2", kind=PhaseKind.MILESTONE, start_year=2016, end_year=None,
-        milestone_state="not-met", **SOURCE,
+        project=project,
+        key="m2",
+        kind=PhaseKind.MILESTONE,
+        start_year=2016,
+        end_year=None,
+        milestone_state="not-met",
+        **SOURCE,
     )
     project = Project.objects.prefetch_related("phases").get(slug="two-milestones")
     classes = [bar.css_class for bar in build_timeline([project]).rows[0].bars]

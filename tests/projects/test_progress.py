@@ -47,8 +47,8 @@ def test_the_latest_report_by_date_wins_then_the_one_entered_later():
     report(as_of=datetime.date(2026, 6, 1), status=ProjectStatus.PREPARATION, progress_percent=10)
     report(as_of=datetime.date(2026, 3, 1), status=ProjectStatus.SUSPENDED, progress_percent=None)
     assert current() == ("preparation", datetime.date(2026, 6, 1), 10)
-    report(as_of=datetime.date(2026, 6, 1), status=ProjectStatus.IMPLEMENTATION, progress_percent=20)
-    assert current() == ("implementation", datetime.date(2026, 6, 1), 20)
+    report(as_of=datetime.date(2026, 6, 1), status=ProjectStatus.IMPLEMENTATION, progress_percent=2)
+    assert current() == ("implementation", datetime.date(2026, 6, 1), 2)
 
 
 def test_a_draft_report_changes_nothing_until_it_is_published():
@@ -109,18 +109,21 @@ def test_the_sentence_reads_as_the_issue_asks():
 def test_the_project_page_shows_the_status_with_its_date_and_the_report(client):
     report(note_en="Reactor building topped out.", note_ko="원자로 건물 골조 완료.")
     body = client.get(f"/projects/{SLUG}/").content.decode()
-    assert "In implementation · 40% · <time datetime=\"2026-11-30\">as of 30 Nov 2026</time>" in body
+    dated = '<time datetime="2026-11-30">as of 30 Nov 2026</time>'
+    assert f"In implementation · 40% · {dated}" in body
     assert "Reactor building topped out." in body
     assert 'href="https://www.busan.go.kr/report"' in body
     assert "No progress reported since the plan" not in body
     body = client.get(f"/ko/projects/{SLUG}/").content.decode()
-    assert "시행 단계 · 40% · <time datetime=\"2026-11-30\">2026년 11월 30일 기준</time>" in body
+    assert '시행 단계 · 40% · <time datetime="2026-11-30">2026년 11월 30일 기준</time>' in body
     assert "원자로 건물 골조 완료." in body
 
 
 def test_a_project_without_a_report_keeps_not_stated_in_the_source(client):
     body = client.get(f"/projects/{SLUG}/").content.decode()
-    assert "not stated in the source</span> · <span class=\"no-progress\">No progress reported" in body
+    assert (
+        'not stated in the source</span> · <span class="no-progress">No progress reported' in body
+    )
     assert "No progress reported since the plan. The source document states no status." in body
     body = client.get(f"/ko/projects/{SLUG}/").content.decode()
     assert "계획 이후 보고된 진행 상황이 없습니다." in body
