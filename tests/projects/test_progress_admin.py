@@ -4,37 +4,19 @@ message by the field (English and Korean), nothing hostile is a server error or 
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from projects.models import Budget, Phase, PhaseKind, ProgressUpdate, Project
 from tests.factories import PhaseFactory, ProgressUpdateFactory, ProjectFactory
+from tests.helpers import rendered_form_data
 
 pytestmark = pytest.mark.django_db
 
 SLUG = "export-research-reactor"
 ADD_URL = reverse("admin:projects_progressupdate_add")
 SCRIPT = '<script>alert("x")</script><b>bold</b>'
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def editor():
-    user = User.objects.create_user("reporter", "reporter@busan.example", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def report_data(**values):
@@ -185,27 +167,11 @@ def test_html_in_a_report_is_shown_escaped_on_every_page(editor_client, client):
 def test_a_report_is_added_on_the_project_page_with_its_author(editor_client, editor):
     project = ProjectFactory()
     url = reverse("admin:projects_project_change", args=[project.pk])
-    form = editor_client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data["sectors"] = [str(pk) for pk in form["sectors"].value()]
-    for name in ("places", "organisations"):
-        data[name] = []
-    data["is_published"] = "on"
-    inlines = (("phases", 0), ("budgets", 0), ("quantities", 0), ("progress_updates", 1))
-    for prefix, total in inlines:
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": str(total),
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
+    data = rendered_form_data(editor_client.get(url))
+    data["progress_updates-TOTAL_FORMS"] = "1"
     row = report_data()
     row.pop("project")
     data.update({f"progress_updates-0-{name}": value for name, value in row.items()})
-    data = {name: ("" if value is False else value) for name, value in data.items()}
-    data.pop("is_featured", None)
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     saved = project.progress_updates.get()
