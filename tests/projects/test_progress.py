@@ -205,3 +205,12 @@ def test_the_data_page_explains_status_and_planned_against_actual(client):
     with translation.override("ko"):
         body = client.get(reverse("projects:data")).content.decode()
     assert "실제 시작이 보고되면 실제 일정으로" in body
+
+
+def test_the_last_updated_time_after_a_report_is_a_valid_html_datetime(client):
+    # A report stamps the project with microseconds; HTML allows at most three digits.
+    report()
+    body = client.get(f"/projects/{SLUG}/").content.decode()
+    stamp = body.split('<p class="updated">', 1)[1].split('datetime="', 1)[1].split('"', 1)[0]
+    assert len(stamp) == len("2026-12-01T16:59:18+0900")
+    assert "." not in stamp
