@@ -214,3 +214,53 @@ def test_the_last_updated_time_after_a_report_is_a_valid_html_datetime(client):
     stamp = body.split('<p class="updated">', 1)[1].split('datetime="', 1)[1].split('"', 1)[0]
     assert len(stamp) == len("2026-12-01T16:59:18+0900")
     assert "." not in stamp
+
+
+def test_every_project_page_says_no_progress_was_reported_in_both_languages(client):
+    for slug in Project.objects.published().values_list("slug", flat=True):
+        for prefix, words in (("", "No progress reported since the plan"), ("/ko", "계획 이후")):
+            body = client.get(f"{prefix}/projects/{slug}/").content.decode()
+            assert words in body, (prefix, slug)
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "planned", "x" * 10_000, "\x1b"])
+def test_a_hostile_status_gets_a_message_or_a_400_never_a_500(client, value):
+    response = client.get("/projects/", {"status": value})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    response = client.get("/api/projects/", {"status": value})
+    assert response.status_code == 400
+    assert list(response.json()) == ["status"]
+    assert client.get("/projects/export.csv", {"status": value}).status_code == 400
+
+
+def test_the_migration_keeps_former_statuses_as_unpublished_draft_reports():
+    """0005 turns each status an official had set by hand into a draft report to source."""
+    import importlib
+    from types import SimpleNamespace
+
+    from projects.models import ProgressUpdate
+
+    migration = importlib.import_module("projects.migrations.0005_i14_progress")
+    project = Project.objects.get(slug=SLUG)
+    moment = datetime.datetime(2026, 5, 4, 12, tzinfo=datetime.UTC)
+    old_rows = [SimpleNamespace(pk=project.pk, status="in-progress", updated_at=moment)]
+
+    class OldProjects:
+        def filter(self, status__in):
+            assert set(status__in) == {"planned", "in-progress", "completed"}
+            return self
+
+        def only(self, *names):
+            return old_rows
+
+    models = {"Project": SimpleNamespace(objects=OldProjects()), "ProgressUpdate": ProgressUpdate}
+    apps = SimpleNamespace(get_model=lambda app, name: models[name])
+    migration.statuses_to_draft_reports(apps, None)
+    draft = ProgressUpdate.objects.get()
+    assert (draft.status, draft.as_of, draft.is_published) == (
+        "implementation",
+        datetime.date(2026, 5, 4),
+        False,
+    )
+    assert current() == ("not-stated", None, None)
