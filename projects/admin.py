@@ -165,30 +165,34 @@ class SourceTextReadOnlyMixin:
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class PhaseInline(SourceTextReadOnlyMixin, admin.TabularInline):
+class ProjectPartInline(SourceTextReadOnlyMixin, admin.TabularInline):
+    """A project's phases, budgets or quantities on its page: the fields of the part's form
+    (from the data dictionary) less the project the inline belongs to; a key used once."""
+
+    formset = UniqueKeyInlineFormSet
+    formfield_overrides = HTTPS_URLS
+    extra = 0
+
+    def get_fields(self, request, obj=None):
+        return tuple(name for name in self.form._meta.fields if name != "project")
+
+
+class PhaseInline(ProjectPartInline):
     """Phases on the project page, planned dates first, then what was reported as actual; the
     model's ``clean()`` puts each error by its field."""
 
     model = Phase
-    formfield_overrides = HTTPS_URLS
-    formset = UniqueKeyInlineFormSet
     form = PhaseAdminForm
-    # The form's fields, less the project the inline already belongs to.
-    fields = tuple(name for name in PhaseAdminForm.Meta.fields if name != "project")
     prepopulated_fields = {"key": ("name_en",)}
-    extra = 0
     show_change_link = True
 
 
-class BudgetInline(SourceTextReadOnlyMixin, admin.TabularInline):
+class BudgetInline(ProjectPartInline):
     """Budgets on the project page, in whole won."""
 
     model = Budget
-    formset = UniqueKeyInlineFormSet
     form = BudgetAdminForm
-    fields = tuple(name for name in BudgetAdminForm.Meta.fields if name != "project")
     prepopulated_fields = {"key": ("covers_en",)}
-    extra = 0
     show_change_link = True
 
 
@@ -211,15 +215,12 @@ def stamp_entered_by(request, report):
         report.entered_by = request.user
 
 
-class QuantityInline(SourceTextReadOnlyMixin, admin.TabularInline):
+class QuantityInline(ProjectPartInline):
     """Counted or measured facts on the project page."""
 
     model = Quantity
-    formset = UniqueKeyInlineFormSet
     form = QuantityAdminForm
-    fields = ("key", "value", "unit_en", "unit_ko", "label_en", "label_ko", "source_text")
     prepopulated_fields = {"key": ("label_en",)}
-    extra = 0
 
 
 class PortfolioHistoryAdmin(SimpleHistoryAdmin):

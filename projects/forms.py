@@ -7,6 +7,7 @@ from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from projects import datadictionary as dd
 from projects.models import (
     Budget,
     BudgetStage,
@@ -16,26 +17,6 @@ from projects.models import (
     ProgressUpdate,
     Project,
     Quantity,
-)
-
-#: Every field an official edits on a project, in spreadsheet order: the admin form and the
-#: import/export columns (projects/resources.py) both use this one list.
-PROJECT_FIELDS = (
-    "slug",
-    "title_en",
-    "title_ko",
-    "summary_en",
-    "summary_ko",
-    "program",
-    "primary_sector",
-    "sectors",
-    "places",
-    "organisations",
-    "is_published",
-    "is_featured",
-    "position",
-    "source_document",
-    "source_text",
 )
 
 
@@ -58,7 +39,7 @@ class ProjectAdminForm(forms.ModelForm):
     class Meta:
         model = Project
         # The admin's fieldsets choose the fields shown; this is the full editable set.
-        fields = PROJECT_FIELDS
+        fields = dd.EDITABLE_PROJECT_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,27 +106,7 @@ class PhaseAdminForm(ProjectPartForm):
 
     class Meta:
         model = Phase
-        fields = (
-            "project",
-            "key",
-            "name_en",
-            "name_ko",
-            "kind",
-            "start_year",
-            "start_month",
-            "end_year",
-            "end_month",
-            "source_text",
-            "position",
-            "actual_start_year",
-            "actual_start_month",
-            "actual_end_year",
-            "actual_end_month",
-            "milestone_state",
-            "date_met",
-            "actual_source_title",
-            "actual_source_url",
-        )
+        fields = dd.EDITABLE_PHASE_FIELDS
         formfield_callback = https_urls
 
     choice_defaults = {"milestone_state": MilestoneState.SCHEDULED}
@@ -161,7 +122,7 @@ class WholeWonField(forms.IntegerField):
 
 
 class BudgetAdminForm(ProjectPartForm):
-    """A budget; the model's ``clean()`` rejects negative and absurd amounts by the field."""
+    """A budget; the amount's validators reject negative and absurd amounts by the field."""
 
     amount_krw = WholeWonField(
         label=_("amount (KRW)"),
@@ -170,43 +131,18 @@ class BudgetAdminForm(ProjectPartForm):
 
     class Meta:
         model = Budget
-        fields = (
-            "project",
-            "key",
-            "amount_krw",
-            "covers_en",
-            "covers_ko",
-            "year",
-            "payer",
-            "stage",
-            "source_text",
-        )
+        fields = dd.EDITABLE_BUDGET_FIELDS
 
     choice_defaults = {"payer": PaymentSource.NOT_STATED, "stage": BudgetStage.NOT_STATED}
 
 
 class QuantityAdminForm(ProjectPartForm):
-    """A counted or measured fact; the message for a negative value sits by the field (the
-    database constraint would otherwise report it for the whole form)."""
+    """A counted or measured fact; the value's validator puts the message for a negative value
+    by the field (the database constraint would otherwise report it for the whole form)."""
 
     class Meta:
         model = Quantity
-        fields = (
-            "project",
-            "key",
-            "value",
-            "unit_en",
-            "unit_ko",
-            "label_en",
-            "label_ko",
-            "source_text",
-        )
-
-    def clean_value(self):
-        value = self.cleaned_data.get("value")
-        if value is not None and value < 0:
-            raise forms.ValidationError(_("A quantity cannot be negative."))
-        return value
+        fields = dd.EDITABLE_QUANTITY_FIELDS
 
 
 class ProgressUpdateAdminForm(forms.ModelForm):
@@ -214,17 +150,7 @@ class ProgressUpdateAdminForm(forms.ModelForm):
 
     class Meta:
         model = ProgressUpdate
-        fields = (
-            "project",
-            "as_of",
-            "status",
-            "progress_percent",
-            "note_en",
-            "note_ko",
-            "source_title",
-            "source_url",
-            "is_published",
-        )
+        fields = dd.EDITABLE_PROGRESS_UPDATE_FIELDS
         formfield_callback = https_urls
 
 
