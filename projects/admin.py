@@ -513,7 +513,7 @@ class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioH
 
     form = PhaseAdminForm
     formfield_overrides = HTTPS_URLS
-    list_display = ("name_en", "project", "kind", "when", "actual_when", "milestone_state", "key")
+    list_display = ("name_en", "project", "kind", "when", "actual_when", "state_display", "key")
     list_filter = ("kind", "milestone_state", "project__sectors")
     search_fields = ("name_en", "name_ko", "key", "project__title_en", "project__title_ko")
     list_select_related = ("project",)
@@ -553,6 +553,11 @@ class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioH
     @admin.display(description=_("actual"))
     def actual_when(self, phase):
         return phase.actual_when
+
+    @admin.display(description=_("milestone state"), ordering="milestone_state")
+    def state_display(self, phase):
+        # A period has no state: the stored "scheduled" would read as a claim.
+        return phase.get_state_display()
 
 
 @admin.register(Budget)
