@@ -264,3 +264,14 @@ def test_the_migration_keeps_former_statuses_as_unpublished_draft_reports():
         False,
     )
     assert current() == ("not-stated", None, None)
+
+
+def test_reverting_a_project_to_an_older_version_keeps_its_current_status():
+    project = Project.objects.get(slug=SLUG)
+    project.summary_en = "An older summary."
+    project.save()
+    older = project.history.first()
+    report()
+    older.instance.save()  # what the admin's revert does
+    assert Project.objects.get(slug=SLUG).summary_en == "An older summary."
+    assert current() == ("implementation", datetime.date(2026, 11, 30), 40)
