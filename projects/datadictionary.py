@@ -30,7 +30,7 @@ PERCENT_OR_NULL = _("integer 0–100, or null (empty in the CSV)")
 DATETIME = _("date and time, ISO 8601 with the UTC offset (e.g. 2026-11-25T23:47:31+09:00)")
 NAMED_LIST = _("list of objects {slug, name_en, name_ko} (in the CSV: names, “; ”-separated)")
 PHASE_LIST = _("list of phase objects (in the CSV: “name (dates)”, “; ”-separated)")
-BUDGET_LIST = _("list of budget objects (not in the CSV: see budget_total_krw)")
+BUDGET_LIST = _("list of amount objects (not in the CSV: see budget_total_krw)")
 
 KRW = _("Korean won (KRW), whole won")
 PERCENT = _("percent")
@@ -210,10 +210,10 @@ PROJECT_FIELDS = [
     ),
     DataField(
         "budget_total_krw",
-        _("The sum of the budgets the source states; empty when it states none."),
+        _("The sum of the amounts the source states; empty when it states none."),
         INTEGER_OR_NULL,
         KRW,
-        header_ko="예산 합계(원)",
+        header_ko="명시 금액 합계(원)",
     ),
     DataField(
         "budgets",
@@ -373,10 +373,7 @@ BUDGET_FIELDS = [
     ),
     DataField(
         "payer",
-        _(
-            "Who pays, only where the source or a report says so: a stated cost is not a city "
-            "budget unless stated."
-        ),
+        _("Who pays, only where the source or a report says so; not-stated otherwise."),
         _("one of: not-stated, city, national, district, private, mixed"),
         editable=True,
     ),

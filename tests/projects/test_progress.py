@@ -121,9 +121,8 @@ def test_the_project_page_shows_the_status_with_its_date_and_the_report(client):
 
 def test_a_project_without_a_report_keeps_not_stated_in_the_source(client):
     body = client.get(f"/projects/{SLUG}/").content.decode()
-    assert (
-        'not stated in the source</span> · <span class="no-progress">No progress reported' in body
-    )
+    marker = '<span class="not-stated">not stated</span>'
+    assert f'{marker} · <span class="no-progress">No progress reported since the plan' in body
     assert "No progress reported since the plan. The source document states no status." in body
     body = client.get(f"/ko/projects/{SLUG}/").content.decode()
     assert "계획 이후 보고된 진행 상황이 없습니다." in body

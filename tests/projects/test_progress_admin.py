@@ -328,8 +328,8 @@ def test_a_budget_says_who_pays_and_its_stage_only_when_entered(editor_client, c
     body = client.get("/projects/bs-financial-computer-center/").content.decode()
     assert "Stated cost" in body
     assert "city budget" not in body.lower()
-    assert body.count('<dt>Who pays</dt><dd><span class="not-stated">not stated in the source') == 1
-    assert body.count('<dt>Stage</dt><dd><span class="not-stated">not stated in the source') == 1
+    assert body.count('<dt>Who pays</dt><dd><span class="not-stated">not stated</span>') == 1
+    assert body.count('<dt>Stage</dt><dd><span class="not-stated">not stated</span>') == 1
     budget = Budget.objects.get(project__slug="bs-financial-computer-center")
     budget.payer, budget.stage = "private", "approved"
     budget.save()
