@@ -2,7 +2,8 @@
 
 Every save goes through the models' normal ``save()`` and ``delete()`` (bulk actions included), so
 that django-simple-history records who changed what and any post-save signal handlers fire.
-Projects, phases and budgets keep a full history that can be read and reverted in the admin.
+Projects, phases, budgets and quantities keep a full history that can be read and reverted in
+the admin; each change can carry its kind, reason and source, which the public change log shows.
 """
 
 from django.contrib import admin, messages
@@ -26,8 +27,10 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from projects.audit import ensure_history_baseline
 from projects.forms import (
+    CHANGE_FIELDS,
     AdminLoginForm,
     BudgetAdminForm,
+    ChangeDetailsMixin,
     KeyCheckedModelChoiceField,
     KeyCheckedModelMultipleChoiceField,
     PhaseAdminForm,
@@ -35,6 +38,7 @@ from projects.forms import (
     QuantityAdminForm,
     UniqueKeyInlineFormSet,
 )
+from projects.history import history_records_for
 from projects.models import (
     Budget,
     Organisation,
@@ -164,8 +168,12 @@ class PhaseInline(SourceTextReadOnlyMixin, admin.TabularInline):
     model = Phase
     formset = UniqueKeyInlineFormSet
     form = PhaseAdminForm
-    # The form's fields, less the project the inline already belongs to.
-    fields = tuple(name for name in PhaseAdminForm.Meta.fields if name != "project")
+    # The form's fields, less the project the inline already belongs to, and the change's
+    # kind, reason and source (asked when a planned date changes).
+    fields = (
+        *(name for name in PhaseAdminForm.Meta.fields if name != "project"),
+        *CHANGE_FIELDS,
+    )
     prepopulated_fields = {"key": ("name_en",)}
     extra = 0
     show_change_link = True
@@ -177,7 +185,15 @@ class BudgetInline(SourceTextReadOnlyMixin, admin.TabularInline):
     model = Budget
     formset = UniqueKeyInlineFormSet
     form = BudgetAdminForm
-    fields = ("key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+    fields = (
+        "key",
+        "amount_krw",
+        "covers_en",
+        "covers_ko",
+        "year",
+        "source_text",
+        *CHANGE_FIELDS,
+    )
     prepopulated_fields = {"key": ("covers_en",)}
     extra = 0
     show_change_link = True
@@ -189,14 +205,37 @@ class QuantityInline(SourceTextReadOnlyMixin, admin.TabularInline):
     model = Quantity
     formset = UniqueKeyInlineFormSet
     form = QuantityAdminForm
-    fields = ("key", "value", "unit_en", "unit_ko", "label_en", "label_ko", "source_text")
+    fields = (
+        "key",
+        "value",
+        "unit_en",
+        "unit_ko",
+        "label_en",
+        "label_ko",
+        "source_text",
+        *CHANGE_FIELDS,
+    )
     prepopulated_fields = {"key": ("label_en",)}
     extra = 0
+    show_change_link = True
+
+
+#: The fieldset of the change's kind, reason and source on the admin's change pages.
+CHANGE_FIELDSET = (
+    _("Record of the change"),
+    {
+        "fields": CHANGE_FIELDS,
+        "description": _(
+            "Shown to the public in the change log. A kind and a reason are required when you "
+            "change a date, an amount or a source text."
+        ),
+    },
+)
 
 
 class PortfolioHistoryAdmin(SimpleHistoryAdmin):
     """History pages that show each version's changed fields and link users only for those
-    allowed to see the user admin."""
+    allowed to see the user admin. A revert is recorded as a change of kind "revert"."""
 
     object_history_list_template = "admin/projects/object_history_list.html"
 
@@ -204,6 +243,23 @@ class PortfolioHistoryAdmin(SimpleHistoryAdmin):
         if change:
             ensure_history_baseline(obj)
         super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The form of this view restores ``version``: get_form marks it as a revert.
+        try:
+            request.reverting_version = self.model.history.filter(
+                **{self.model._meta.pk.attname: object_id, "history_id": version_id}
+            ).first()
+        except (ValueError, TypeError, ValidationError):
+            request.reverting_version = None
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        version = getattr(request, "reverting_version", None)
+        if version is not None and issubclass(form, ChangeDetailsMixin):
+            form = type(form.__name__, (form,), {"reverting": version})
+        return form
 
 
 @admin.register(Project)
@@ -264,6 +320,7 @@ class ProjectAdmin(
                 ),
             },
         ),
+        CHANGE_FIELDSET,
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     object_history_template = "admin/projects/project/history.html"
@@ -277,6 +334,34 @@ class ProjectAdmin(
     import_error_display = ("message",)
     # Excel needs the byte-order mark to read UTF-8 (Korean) text in a CSV file.
     to_encoding = "utf-8-sig"
+
+    def save_model(self, request, obj, form, change):
+        # The project's version is recorded once, after its links to sectors, places and
+        # organisations are saved too (log_change below), instead of one version for the
+        # fields and one more for each link changed; a save that changed nothing records none.
+        obj.skip_history_when_saving = True
+        # A revert's form starts from the old version, so it "changed nothing" but the record.
+        if not change or form.has_changed() or getattr(form, "reverting", None) is not None:
+            obj._pending_history_type = "~" if change else "+"
+        super().save_model(request, obj, form, change)
+
+    def log_addition(self, request, obj, message):
+        self._record_pending_version(obj)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._record_pending_version(obj)
+        return super().log_change(request, obj, message)
+
+    @staticmethod
+    def _record_pending_version(obj):
+        """Record the version ``save_model`` held back, now that the links are saved too."""
+        if hasattr(obj, "skip_history_when_saving"):
+            del obj.skip_history_when_saving
+        history_type = getattr(obj, "_pending_history_type", None)
+        if history_type is not None:
+            del obj._pending_history_type
+            history_records_for(Project).create_historical_record(obj, history_type)
 
     def save_formset(self, request, form, formset, change):
         # Phases and budgets changed on the project page get a first version too (see audit).
@@ -387,7 +472,7 @@ class ProjectAdmin(
         except (TypeError, ValueError):
             return []
         entries = []
-        for model in (Phase, Budget):
+        for model in (Phase, Budget, Quantity):
             records = (
                 model.history.filter(project_id=project_id)
                 .select_related("history_user")
@@ -432,6 +517,7 @@ class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioH
         (None, {"fields": ("project", "name_en", "name_ko", "key", "kind", "position")}),
         (_("Dates"), {"fields": ("start_year", "start_month", "end_year", "end_month")}),
         (_("Source"), {"fields": ("source_text",)}),
+        CHANGE_FIELDSET,
     )
 
     @admin.display(description=_("when"))
@@ -449,7 +535,23 @@ class BudgetAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, Portfolio
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
     prepopulated_fields = {"key": ("covers_en",)}
-    fields = ("project", "key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "project",
+                    "key",
+                    "amount_krw",
+                    "covers_en",
+                    "covers_ko",
+                    "year",
+                    "source_text",
+                )
+            },
+        ),
+        CHANGE_FIELDSET,
+    )
 
     @admin.display(description=_("amount"), ordering="amount_krw")
     def amount_display(self, budget):
@@ -457,8 +559,8 @@ class BudgetAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, Portfolio
 
 
 @admin.register(Quantity)
-class QuantityAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, admin.ModelAdmin):
-    """Counted or measured facts of projects."""
+class QuantityAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin):
+    """Counted or measured facts of projects, with their history."""
 
     form = QuantityAdminForm
     list_display = ("project", "key", "value", "unit_en", "label_en")
@@ -466,6 +568,24 @@ class QuantityAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, admin.M
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
     prepopulated_fields = {"key": ("label_en",)}
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "project",
+                    "key",
+                    "value",
+                    "unit_en",
+                    "unit_ko",
+                    "label_en",
+                    "label_ko",
+                    "source_text",
+                )
+            },
+        ),
+        CHANGE_FIELDSET,
+    )
 
 
 @admin.register(Strategy)

@@ -13,7 +13,8 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         # Any change to the portfolio invalidates the cached public pages (busanportal/cache.py).
         from busanportal import cache
-        from projects import signals
+        from projects import history, signals
 
         cache.connect_signals()
         signals.connect_signals()
+        history.connect_signals()

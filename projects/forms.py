@@ -1,12 +1,108 @@
 """Admin forms for the portfolio."""
 
+import unicodedata
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.forms.models import BaseInlineFormSet
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from projects.history import CHOSEN_KINDS, REASON_MAX_LENGTH, SOURCE_MAX_LENGTH, ChangeKind
 from projects.models import Budget, Phase, Project, Quantity
+
+#: The form fields that record what kind of change a save is, why and on what source.
+CHANGE_FIELDS = ("change_kind", "change_reason", "change_source")
+#: Line breaks and tabs are text; every other control character is refused.
+ALLOWED_CONTROL_CHARACTERS = {"\n", "\r", "\t"}
+
+
+def refuse_control_characters(value):
+    if any(
+        unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROL_CHARACTERS
+        for char in value
+    ):
+        raise forms.ValidationError(
+            _("Remove the control characters (invisible characters) from this text."),
+            code="control_characters",
+        )
+
+
+class ChangeDetailsMixin(forms.ModelForm):
+    """The kind, reason and source of a change, asked on every form that changes published
+    content, and required when the change touches a planned date, an amount or a source text
+    (``guarded_fields``): the public change log then says what changed, why and on what basis.
+
+    A revert (``reverting``) is recorded as kind "revert" whatever is chosen; its reason, when
+    none is given, names the version it went back to.
+    """
+
+    guarded_fields: tuple = ()
+    #: Set by the revert view (projects/admin.py) to the version being restored.
+    reverting = None
+
+    change_kind = forms.ChoiceField(
+        label=_("kind of change"),
+        choices=[("", "---------"), *[(kind.value, kind.label) for kind in CHOSEN_KINDS]],
+        required=False,
+        help_text=_(
+            "Correction: the portal had it wrong. Amendment: the city changed the plan. "
+            "Shown to the public in the change log."
+        ),
+    )
+    change_reason = forms.CharField(
+        label=_("reason for the change"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        help_text=_("Required when you change a date, an amount or a source text. Public."),
+    )
+    change_source = forms.CharField(
+        label=_("source of the change"),
+        max_length=SOURCE_MAX_LENGTH,
+        required=False,
+        validators=[refuse_control_characters],
+        help_text=_("The decision, report or web page the change rests on. Public."),
+    )
+
+    def changes_guarded_fact(self):
+        """Whether this save changes a planned date, an amount or a source text of a record
+        that exists already (a new record is an addition, not a change of one)."""
+        if self.instance.pk is None or self.instance._state.adding:
+            return False
+        return any(name in self.changed_data for name in self.guarded_fields)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        kind = cleaned_data.get("change_kind", "")
+        reason = (cleaned_data.get("change_reason") or "").strip()
+        source = (cleaned_data.get("change_source") or "").strip()
+        if self.reverting is not None:
+            kind = ChangeKind.REVERT
+            if not reason:
+                reason = gettext("Reverted to the version of %(date)s.") % {
+                    "date": date_format(self.reverting.history_date, "DATETIME_FORMAT")
+                }
+        elif self.changes_guarded_fact():
+            if not kind and "change_kind" not in self.errors:
+                self.add_error(
+                    "change_kind",
+                    _("Choose the kind of change: you changed a date, an amount or a source."),
+                )
+            if not reason and "change_reason" not in self.errors:
+                self.add_error(
+                    "change_reason",
+                    _("Give the reason for the change: you changed a date, an amount or a source."),
+                )
+        # The model instance carries them to its new version (projects/history.py).
+        self.instance._change_kind = kind
+        self.instance._change_reason = reason or None
+        self.instance._change_source = source
+        return cleaned_data
+
 
 #: Every field an official edits on a project, in spreadsheet order: the admin form and the
 #: import/export columns (projects/resources.py) both use this one list.
@@ -30,7 +126,7 @@ PROJECT_FIELDS = (
 )
 
 
-class ProjectAdminForm(forms.ModelForm):
+class ProjectAdminForm(ChangeDetailsMixin, forms.ModelForm):
     """The project form of the admin.
 
     A project's sectors always include its primary sector. Rather than reject a form that leaves
@@ -42,6 +138,8 @@ class ProjectAdminForm(forms.ModelForm):
         model = Project
         # The admin's fieldsets choose the fields shown; this is the full editable set.
         fields = PROJECT_FIELDS
+
+    guarded_fields = ("source_text",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,8 +186,11 @@ class ProjectPartForm(forms.ModelForm):
         return cleaned_data
 
 
-class PhaseAdminForm(ProjectPartForm):
-    """A phase; the model's ``clean()`` puts each date error by its field."""
+class PhaseAdminForm(ChangeDetailsMixin, ProjectPartForm):
+    """A phase; the model's ``clean()`` puts each date error by its field. Changing its planned
+    dates or source text needs a kind and a reason."""
+
+    guarded_fields = ("start_year", "start_month", "end_year", "end_month", "source_text")
 
     class Meta:
         model = Phase
@@ -117,8 +218,11 @@ class WholeWonField(forms.IntegerField):
         return super().to_python(value)
 
 
-class BudgetAdminForm(ProjectPartForm):
-    """A budget; the model's ``clean()`` rejects negative and absurd amounts by the field."""
+class BudgetAdminForm(ChangeDetailsMixin, ProjectPartForm):
+    """A budget; the model's ``clean()`` rejects negative and absurd amounts by the field.
+    Changing the amount or the source text needs a kind and a reason."""
+
+    guarded_fields = ("amount_krw", "year", "source_text")
 
     amount_krw = WholeWonField(
         label=_("amount (KRW)"),
@@ -130,9 +234,12 @@ class BudgetAdminForm(ProjectPartForm):
         fields = ("project", "key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
 
 
-class QuantityAdminForm(ProjectPartForm):
+class QuantityAdminForm(ChangeDetailsMixin, ProjectPartForm):
     """A counted or measured fact; the message for a negative value sits by the field (the
-    database constraint would otherwise report it for the whole form)."""
+    database constraint would otherwise report it for the whole form). Changing the value or
+    the source text needs a kind and a reason."""
+
+    guarded_fields = ("value", "source_text")
 
     class Meta:
         model = Quantity

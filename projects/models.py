@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from busanportal.i18n import translated
+from projects.history import portfolio_history
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -359,7 +359,9 @@ class Project(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    # The links to sectors, places and organisations are versioned too, so that a change of a
+    # project's sectors is in its public change log.
+    history = portfolio_history(m2m_fields=["sectors", "places", "organisations"])
     objects = ProjectManager()
 
     title = translated("title")
@@ -493,7 +495,7 @@ class Phase(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    history = HistoricalRecords()
+    history = portfolio_history()
     objects = PhaseManager()
 
     name = translated("name")
@@ -632,7 +634,7 @@ class Budget(models.Model):
     )
     source_text = models.CharField(_("source text (verbatim)"), max_length=500, blank=True)
 
-    history = HistoricalRecords()
+    history = portfolio_history()
     objects = ProjectPartManager()
 
     covers = translated("covers")
@@ -693,6 +695,7 @@ class Quantity(models.Model):
     label_ko = models.CharField(_("what is counted (Korean)"), max_length=300, blank=True)
     source_text = models.CharField(_("source text (verbatim)"), max_length=500, blank=True)
 
+    history = portfolio_history()
     objects = ProjectPartManager()
 
     unit = translated("unit")
