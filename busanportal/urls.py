@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from busanportal import feed_urls
 from busanportal import views as site_views
 
 urlpatterns = [
@@ -28,6 +29,8 @@ urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
     path("api/", include("busanportal.api_urls")),
     path("feeds/", include("busanportal.feed_urls")),
+    # The Korean twin of the feed of changes; the other feeds are language-neutral.
+    path("ko/feeds/", include((feed_urls.korean_urlpatterns, "feeds_ko"))),
 ]
 
 urlpatterns += i18n_patterns(

@@ -329,3 +329,64 @@ class AdminLoginForm(AdminAuthenticationForm):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class ChangeLogFilterForm(forms.Form):
+    """The filters of the public change log (``/changes/``): a sector and a date range.
+
+    A value that cannot be used is reported beside its field and that filter alone is left
+    out (``applied``); the sector is checked against the known slugs, so that no hostile value
+    reaches the database.
+    """
+
+    FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    since = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter the date as year-month-day, e.g. 2026-12-01.")},
+    )
+    until = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter the date as year-month-day, e.g. 2026-12-01.")},
+    )
+
+    def __init__(self, data, sectors):
+        super().__init__(data)
+        self.fields["sector"].choices = [
+            ("", _("Any sector")),
+            *[(sector.slug, sector.name) for sector in sectors],
+        ]
+        self.fields["sector"].error_messages["invalid_choice"] = _("There is no such sector.")
+
+    def _clean_year_range(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and not self.FIRST_YEAR <= value.year <= self.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s.")
+                % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR}
+            )
+        return value
+
+    def clean_since(self):
+        return self._clean_year_range("since")
+
+    def clean_until(self):
+        return self._clean_year_range("until")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        since, until = cleaned_data.get("since"), cleaned_data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end of the period cannot be before its start."))
+        return cleaned_data
+
+    @property
+    def applied(self) -> dict:
+        """The filters that can be used: the valid fields' values, blank ones left out."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
