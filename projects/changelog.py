@@ -237,19 +237,25 @@ def subject_of(tag, version, project) -> str:
     return _("Figure “%(label)s”") % {"label": label}
 
 
-def field_changes(model, version, earlier, links, named) -> list:
-    """The fields ``version`` changed since ``earlier``, with the links of a project."""
-    excluded = [name for name in HIDDEN_FIELDS if hasattr(version, name)]
+def deltas_of(model, version, earlier):
+    """The fields ``version`` changed since ``earlier`` (simple-history's ``diff_against``,
+    raw values; a project's links are compared apart, from their fetched rows)."""
+    names = {model_field.name for model_field in model._meta.get_fields()}
+    excluded = [name for name in HIDDEN_FIELDS if name in names]
     if model is Project:
         excluded += list(LINKS)
-    delta = version.diff_against(earlier, excluded_fields=excluded)
+    return version.diff_against(earlier, excluded_fields=excluded).changes
+
+
+def field_changes(model, version, earlier, deltas, links, named) -> list:
+    """The changes of one version in the reader's words, with the links of a project."""
     changes = [
         FieldChange(
             label=capfirst(model._meta.get_field(change.field).verbose_name),
             old=display_value(model, change.field, change.old, named),
             new=display_value(model, change.field, change.new, named),
         )
-        for change in delta.changes
+        for change in deltas
     ]
     if model is Project:
         for name in LINKS:
@@ -266,15 +272,15 @@ def field_changes(model, version, earlier, links, named) -> list:
     return changes
 
 
-def named_objects(versions_by_tag) -> dict:
-    """{(model, pk): object} for the programs, sectors and documents the project versions
-    name in their foreign keys: one query per model that is needed."""
+def named_objects(deltas) -> dict:
+    """{(model, pk): object} for the programs, sectors and documents that changed foreign keys
+    name (old and new): one query per model that is needed, none when no such key changed."""
     wanted = defaultdict(set)
-    for version in versions_by_tag.get("project", []):
-        for name, model in FOREIGN_KEYS.items():
-            value = getattr(version, f"{name}_id")
-            if value is not None:
-                wanted[model].add(value)
+    for changes in deltas:
+        for change in changes:
+            model = FOREIGN_KEYS.get(change.field)
+            if model is not None:
+                wanted[model].update(pk for pk in (change.old, change.new) if pk is not None)
     named = {}
     for model, pks in wanted.items():
         for obj in model._default_manager.filter(pk__in=pks):
@@ -302,30 +308,35 @@ def build_entries(rows, projects_by_pk=None) -> list[ChangeEntry]:
             predecessor[(tag, version.history_id)] = before if same_record else None
             before = version
     links = link_rows(versions_by_tag.get("project", []))
-    named = named_objects(versions_by_tag)
     if projects_by_pk is None:
         project_ids = {project_id for *_rest, project_id in rows}
         projects_by_pk = Project.objects.in_bulk(project_ids)
-    entries = []
+    # First the raw differences of every version, so that the names of changed foreign keys
+    # are looked up together; then each entry in words.
+    found = []
     for history_id, _date, tag, project_id in rows:
         version = version_by_key.get((tag, history_id))
         project = projects_by_pk.get(project_id)
         if version is None or project is None:
             continue
-        model = TRACKED[tag]
         earlier = predecessor[(tag, history_id)]
         action = version.history_type
         if action == "~" and earlier is None:
             action = "+"  # a record whose first version was lost: shown as it is
+        deltas = deltas_of(TRACKED[tag], version, earlier) if action == "~" else []
+        found.append((tag, version, earlier, project, action, deltas))
+    named = named_objects(deltas for *_rest, deltas in found)
+    entries = []
+    for tag, version, earlier, project, action, deltas in found:
         changes = []
         if action == "~":
-            changes = field_changes(model, version, earlier, links, named)
+            changes = field_changes(TRACKED[tag], version, earlier, deltas, links, named)
             if not changes:
                 continue
         entries.append(
             ChangeEntry(
                 tag=tag,
-                history_id=history_id,
+                history_id=version.history_id,
                 when=version.history_date,
                 project=project,
                 action=action,
