@@ -35,6 +35,10 @@ PUBLIC_PAGES = [
     PublicPage("timeline", "/timeline/"),
     PublicPage("timeline-filtered", "/timeline/?sector=it"),
     PublicPage("data", "/data/"),
+    PublicPage("changes", "/changes/"),
+    PublicPage("changes-filtered", "/changes/?sector=bio-medical&since=2026-01-01"),
+    PublicPage("changes-bad-filter", "/changes/?sector=no-such-sector&since=20x5&until=1800-01-01"),
+    PublicPage("project-changes", "/projects/export-research-reactor/changes/"),
     PublicPage("not-found", "/projects/no-such-project/", status=404),
 ]
 LANGUAGES = ["en", "ko"]
