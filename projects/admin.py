@@ -38,7 +38,7 @@ from projects.forms import (
     QuantityAdminForm,
     UniqueKeyInlineFormSet,
 )
-from projects.history import history_records_for
+from projects.history import hold_version, record_held_version
 from projects.models import (
     Budget,
     Organisation,
@@ -339,29 +339,18 @@ class ProjectAdmin(
         # The project's version is recorded once, after its links to sectors, places and
         # organisations are saved too (log_change below), instead of one version for the
         # fields and one more for each link changed; a save that changed nothing records none.
-        obj.skip_history_when_saving = True
         # A revert's form starts from the old version, so it "changed nothing" but the record.
-        if not change or form.has_changed() or getattr(form, "reverting", None) is not None:
-            obj._pending_history_type = "~" if change else "+"
+        changed = not change or form.has_changed() or getattr(form, "reverting", None)
+        hold_version(obj, ("~" if change else "+") if changed else None)
         super().save_model(request, obj, form, change)
 
     def log_addition(self, request, obj, message):
-        self._record_pending_version(obj)
+        record_held_version(obj)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        self._record_pending_version(obj)
+        record_held_version(obj)
         return super().log_change(request, obj, message)
-
-    @staticmethod
-    def _record_pending_version(obj):
-        """Record the version ``save_model`` held back, now that the links are saved too."""
-        if hasattr(obj, "skip_history_when_saving"):
-            del obj.skip_history_when_saving
-        history_type = getattr(obj, "_pending_history_type", None)
-        if history_type is not None:
-            del obj._pending_history_type
-            history_records_for(Project).create_historical_record(obj, history_type)
 
     def save_formset(self, request, form, formset, change):
         # Phases and budgets changed on the project page get a first version too (see audit).

@@ -104,3 +104,22 @@ def history_records_for(model):
         if records.cls is model:
             return records
     raise LookupError(f"{model.__name__} keeps no portfolio history")
+
+
+def hold_version(instance, history_type):
+    """Hold back the version the next save of ``instance`` would record, and the ones its
+    many-to-many changes would add, until ``record_held_version``: one save of a form or an
+    imported row is then one version, its links included."""
+    instance.skip_history_when_saving = True
+    if history_type is not None:
+        instance._held_history_type = history_type
+
+
+def record_held_version(instance):
+    """Record the version ``hold_version`` held back (nothing if none was held)."""
+    if hasattr(instance, "skip_history_when_saving"):
+        del instance.skip_history_when_saving
+    history_type = getattr(instance, "_held_history_type", None)
+    if history_type is not None:
+        del instance._held_history_type
+        history_records_for(type(instance)).create_historical_record(instance, history_type)
