@@ -174,7 +174,7 @@ def test_official_amends_a_planned_end_year_and_the_public_sees_the_change_and_i
 
     # The official reverts the phase to the plan's version from its history.
     page.goto("/admin/projects/phase/?q=demolition")
-    page.locator("#result_list a").first.click()
+    page.locator("#result_list tbody th a").first.click()
     page.get_by_role("link", name="History").click()
     page.locator("#change-history tbody tr").last.locator("a").first.click()
     page.locator("input[name='_save']").first.click()
