@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from busanportal import feed_urls
 from busanportal import views as site_views
 
 urlpatterns = [
@@ -27,15 +26,15 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", site_views.healthz, name="healthz"),
-    path("api/", include("busanportal.api_urls")),
-    path("feeds/", include("busanportal.feed_urls")),
+    path("api/", include("projects.api_urls")),
+    path("feeds/", include("projects.feed_urls")),
     # The Korean twin of the feed of changes; the other feeds are language-neutral.
-    path("ko/feeds/", include((feed_urls.korean_urlpatterns, "feeds_ko"))),
+    path("ko/feeds/", include("projects.korean_feed_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
-    path("sectors/", include("sectors.urls")),
+    path("sectors/", include("projects.sector_urls")),
     prefix_default_language=False,
 )
 

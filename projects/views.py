@@ -17,7 +17,12 @@ from projects.changelog import (
 from projects.filters import ProjectFilterSet
 from projects.forms import ChangeLogFilterForm
 from projects.models import Project, SourceDocument
-from projects.selectors import build_timeline, key_figures, project_facets
+from projects.selectors import (
+    build_timeline,
+    key_figures,
+    project_facets,
+    sectors_with_project_counts,
+)
 from sectors.models import Sector
 
 PAGE_SIZE = 20
@@ -70,7 +75,7 @@ def home(request):
         "plan_month": month_of(document.plan_month) if document else None,
         "featured": published.filter(is_featured=True).for_listing(),
         "figures": key_figures(),
-        "sectors": Sector.objects.with_project_counts(),
+        "sectors": sectors_with_project_counts(),
     }
     return render(request, "projects/home.html", context)
 

@@ -7,7 +7,6 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -15,7 +14,8 @@ from django.utils import translation
 from projects.history import ChangeKind
 from projects.models import Budget, Phase, Project
 from sectors.models import Sector
-from tests.projects.test_admin import change_url, inline_errors, rendered_form_data
+from tests.helpers import rendered_form_data
+from tests.projects.test_admin import change_url, inline_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -25,22 +25,10 @@ COMPUTER_CENTER = "bs-financial-computer-center"
 REASON = "The city council extended the construction in its 2026 budget."
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def editor():
-    user = User.objects.create_user("official", "official@busan.example", "pw-1234", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def official(client, editor):
-    client.force_login(editor)
-    return client
+def official(editor_client):
+    """A client signed in as an official of the Editors group (tests/conftest.py)."""
+    return editor_client
 
 
 def phase_row_index(response, key):

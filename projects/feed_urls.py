@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.feeds import ChangesFeed, KoreanChangesFeed, LatestProjectsFeed, SectorProjectsFeed
+from projects.feeds import ChangesFeed, LatestProjectsFeed, SectorProjectsFeed
 
 app_name = "feeds"
 
@@ -10,9 +10,4 @@ urlpatterns = [
     path("projects/", LatestProjectsFeed(), name="projects"),
     path("sectors/<slug:slug>/", SectorProjectsFeed(), name="sector"),
     path("changes/", ChangesFeed(), name="changes"),
-]
-
-#: Under /ko/feeds/ (busanportal/urls.py): the Korean twins of the feeds that have one.
-korean_urlpatterns = [
-    path("changes/", KoreanChangesFeed(), name="changes"),
 ]
