@@ -31,7 +31,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from projects.history import ChangeKind, history_records_for
+from projects.history import ChangeKind, versioned_links
 from projects.models import (
     Budget,
     Organisation,
@@ -169,10 +169,7 @@ def link_rows(project_versions):
     history_ids = [version.history_id for version in project_versions]
     if not history_ids:
         return links
-    m2m_models = {
-        model_field.name: m2m_model
-        for model_field, m2m_model in history_records_for(Project).m2m_models.items()
-    }
+    m2m_models = versioned_links(Project)
     for name, target in LINKS.items():
         target_name = target._meta.model_name
         rows = (

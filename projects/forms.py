@@ -10,7 +10,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from projects.history import CHOSEN_KINDS, REASON_MAX_LENGTH, SOURCE_MAX_LENGTH, ChangeKind
+from projects.history import (
+    CHOSEN_KINDS,
+    REASON_MAX_LENGTH,
+    SOURCE_MAX_LENGTH,
+    ChangeKind,
+    links_of_version,
+)
 from projects.models import Budget, Phase, Project, Quantity
 
 #: The form fields that record what kind of change a save is, why and on what source.
@@ -67,6 +73,14 @@ class ChangeDetailsMixin(forms.ModelForm):
         validators=[refuse_control_characters],
         help_text=_("The decision, report or web page the change rests on. Public."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.reverting is not None and not self.is_bound:
+            # The version's own links (sectors, places, organisations), not today's.
+            for name, pks in links_of_version(self.reverting).items():
+                if name in self.fields:
+                    self.initial[name] = pks
 
     def changes_guarded_fact(self):
         """Whether this save changes a planned date, an amount or a source text of a record

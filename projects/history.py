@@ -123,3 +123,30 @@ def record_held_version(instance):
     if history_type is not None:
         del instance._held_history_type
         history_records_for(type(instance)).create_historical_record(instance, history_type)
+
+
+def versioned_links(model) -> dict:
+    """{many-to-many field name: its historical model} for ``model``'s versioned links.
+    (simple-history keeps one registry of them for every model, hence the filter.)"""
+    try:
+        records = history_records_for(model)
+    except LookupError:
+        return {}
+    return {
+        model_field.name: m2m_model
+        for model_field, m2m_model in records.m2m_models.items()
+        if model_field.model is model
+    }
+
+
+def links_of_version(version) -> dict:
+    """{many-to-many field name: [linked pk, ...]} as the historical ``version`` recorded them
+    (one query per field; empty for a model without versioned links)."""
+    model = version.instance_type
+    links = {}
+    for name, m2m_model in versioned_links(model).items():
+        target = model._meta.get_field(name).m2m_reverse_field_name()
+        links[name] = list(
+            m2m_model.objects.filter(history=version).values_list(f"{target}_id", flat=True)
+        )
+    return links

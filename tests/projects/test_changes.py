@@ -210,6 +210,22 @@ def test_changing_a_projects_sectors_shows_in_its_change_log(official, client):
     assert "Sectors: Radiation medicine & bio → Radiation medicine & bio, Robots" in log
 
 
+def test_reverting_a_project_restores_its_sectors_and_records_a_revert(official, client):
+    project = Project.objects.get(slug=REACTOR)
+    data = rendered_form_data(official.get(change_url(project)))
+    data["sectors"] = [*data["sectors"], str(Sector.objects.get(slug="robotics").pk)]
+    official.post(change_url(project), data)
+    plan = project.history.earliest()
+    url = reverse("admin:projects_project_simple_history", args=[project.pk, plan.history_id])
+    assert official.post(url, rendered_form_data(official.get(url))).status_code == 302
+    assert sorted(project.sectors.values_list("slug", flat=True)) == ["bio-medical"]
+    assert project.history.latest().change_kind == ChangeKind.REVERT
+    client.logout()
+    log = visible(client.get(f"/projects/{REACTOR}/changes/"))
+    assert "Revert" in log
+    assert "Sectors: Radiation medicine & bio, Robots → Radiation medicine & bio" in log
+
+
 def test_hostile_reason_and_source_are_shown_escaped(official, client):
     change_reactor_end_year(
         official,
