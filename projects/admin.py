@@ -162,61 +162,44 @@ class SourceTextReadOnlyMixin:
         return readonly
 
 
-class PhaseInline(SourceTextReadOnlyMixin, admin.TabularInline):
+class ProjectPartInline(SourceTextReadOnlyMixin, admin.TabularInline):
+    """A project's phases, budgets or quantities on its page: the fields of the part's form
+    (from the data dictionary) less the project the inline belongs to; a key used once."""
+
+    formset = UniqueKeyInlineFormSet
+    extra = 0
+
+    def get_fields(self, request, obj=None):
+        # The change's kind, reason and source come last (asked when a planned date, an amount
+        # or a source text changes).
+        fields = (name for name in self.form._meta.fields if name != "project")
+        return (*fields, *CHANGE_FIELDS)
+
+
+class PhaseInline(ProjectPartInline):
     """Phases on the project page; the model's ``clean()`` puts each error by its field."""
 
     model = Phase
-    formset = UniqueKeyInlineFormSet
     form = PhaseAdminForm
-    # The form's fields, less the project the inline already belongs to, and the change's
-    # kind, reason and source (asked when a planned date changes).
-    fields = (
-        *(name for name in PhaseAdminForm.Meta.fields if name != "project"),
-        *CHANGE_FIELDS,
-    )
     prepopulated_fields = {"key": ("name_en",)}
-    extra = 0
     show_change_link = True
 
 
-class BudgetInline(SourceTextReadOnlyMixin, admin.TabularInline):
+class BudgetInline(ProjectPartInline):
     """Budgets on the project page, in whole won."""
 
     model = Budget
-    formset = UniqueKeyInlineFormSet
     form = BudgetAdminForm
-    fields = (
-        "key",
-        "amount_krw",
-        "covers_en",
-        "covers_ko",
-        "year",
-        "source_text",
-        *CHANGE_FIELDS,
-    )
     prepopulated_fields = {"key": ("covers_en",)}
-    extra = 0
     show_change_link = True
 
 
-class QuantityInline(SourceTextReadOnlyMixin, admin.TabularInline):
+class QuantityInline(ProjectPartInline):
     """Counted or measured facts on the project page."""
 
     model = Quantity
-    formset = UniqueKeyInlineFormSet
     form = QuantityAdminForm
-    fields = (
-        "key",
-        "value",
-        "unit_en",
-        "unit_ko",
-        "label_en",
-        "label_ko",
-        "source_text",
-        *CHANGE_FIELDS,
-    )
     prepopulated_fields = {"key": ("label_en",)}
-    extra = 0
     show_change_link = True
 
 
@@ -524,23 +507,7 @@ class BudgetAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, Portfolio
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
     prepopulated_fields = {"key": ("covers_en",)}
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "project",
-                    "key",
-                    "amount_krw",
-                    "covers_en",
-                    "covers_ko",
-                    "year",
-                    "source_text",
-                )
-            },
-        ),
-        CHANGE_FIELDSET,
-    )
+    fieldsets = ((None, {"fields": BudgetAdminForm.Meta.fields}), CHANGE_FIELDSET)
 
     @admin.display(description=_("amount"), ordering="amount_krw")
     def amount_display(self, budget):
@@ -557,24 +524,7 @@ class QuantityAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, Portfol
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
     prepopulated_fields = {"key": ("label_en",)}
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "project",
-                    "key",
-                    "value",
-                    "unit_en",
-                    "unit_ko",
-                    "label_en",
-                    "label_ko",
-                    "source_text",
-                )
-            },
-        ),
-        CHANGE_FIELDSET,
-    )
+    fieldsets = ((None, {"fields": QuantityAdminForm.Meta.fields}), CHANGE_FIELDSET)
 
 
 @admin.register(Strategy)

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from projects import datadictionary as dd
 from projects.history import (
     CHOSEN_KINDS,
     REASON_MAX_LENGTH,
@@ -118,28 +119,6 @@ class ChangeDetailsMixin(forms.ModelForm):
         return cleaned_data
 
 
-#: Every field an official edits on a project, in spreadsheet order: the admin form and the
-#: import/export columns (projects/resources.py) both use this one list.
-PROJECT_FIELDS = (
-    "slug",
-    "title_en",
-    "title_ko",
-    "summary_en",
-    "summary_ko",
-    "program",
-    "primary_sector",
-    "sectors",
-    "places",
-    "organisations",
-    "status",
-    "is_published",
-    "is_featured",
-    "position",
-    "source_document",
-    "source_text",
-)
-
-
 class ProjectAdminForm(ChangeDetailsMixin, forms.ModelForm):
     """The project form of the admin.
 
@@ -151,7 +130,7 @@ class ProjectAdminForm(ChangeDetailsMixin, forms.ModelForm):
     class Meta:
         model = Project
         # The admin's fieldsets choose the fields shown; this is the full editable set.
-        fields = PROJECT_FIELDS
+        fields = dd.EDITABLE_PROJECT_FIELDS
 
     guarded_fields = ("source_text",)
 
@@ -208,19 +187,7 @@ class PhaseAdminForm(ChangeDetailsMixin, ProjectPartForm):
 
     class Meta:
         model = Phase
-        fields = (
-            "project",
-            "key",
-            "name_en",
-            "name_ko",
-            "kind",
-            "start_year",
-            "start_month",
-            "end_year",
-            "end_month",
-            "source_text",
-            "position",
-        )
+        fields = dd.EDITABLE_PHASE_FIELDS
 
 
 class WholeWonField(forms.IntegerField):
@@ -233,7 +200,7 @@ class WholeWonField(forms.IntegerField):
 
 
 class BudgetAdminForm(ChangeDetailsMixin, ProjectPartForm):
-    """A budget; the model's ``clean()`` rejects negative and absurd amounts by the field.
+    """A budget; the amount's validators reject negative and absurd amounts by the field.
     Changing the amount or the source text needs a kind and a reason."""
 
     guarded_fields = ("amount_krw", "year", "source_text")
@@ -245,34 +212,19 @@ class BudgetAdminForm(ChangeDetailsMixin, ProjectPartForm):
 
     class Meta:
         model = Budget
-        fields = ("project", "key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+        fields = dd.EDITABLE_BUDGET_FIELDS
 
 
 class QuantityAdminForm(ChangeDetailsMixin, ProjectPartForm):
-    """A counted or measured fact; the message for a negative value sits by the field (the
-    database constraint would otherwise report it for the whole form). Changing the value or
-    the source text needs a kind and a reason."""
+    """A counted or measured fact; the value's validator puts the message for a negative value
+    by the field (the database constraint would otherwise report it for the whole form).
+    Changing the value or the source text needs a kind and a reason."""
 
     guarded_fields = ("value", "source_text")
 
     class Meta:
         model = Quantity
-        fields = (
-            "project",
-            "key",
-            "value",
-            "unit_en",
-            "unit_ko",
-            "label_en",
-            "label_ko",
-            "source_text",
-        )
-
-    def clean_value(self):
-        value = self.cleaned_data.get("value")
-        if value is not None and value < 0:
-            raise forms.ValidationError(_("A quantity cannot be negative."))
-        return value
+        fields = dd.EDITABLE_QUANTITY_FIELDS
 
 
 class UniqueKeyInlineFormSet(BaseInlineFormSet):
