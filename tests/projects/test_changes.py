@@ -348,3 +348,16 @@ def test_an_officials_later_month_does_not_make_the_plan_younger(official, clien
     assert official.post(url, data).status_code == 302
     client.logout()
     assert "the latest month it mentions is August 2015" in text(client.get("/"))
+
+
+def test_an_imported_row_is_one_change_with_its_sectors(official, client):
+    from tests.projects.test_import import csv_bytes, import_file, update_row
+
+    import_file(official, csv_bytes([update_row(sectors="bio-medical, robotics")]))
+    project = Project.objects.get(slug="radiological-medical-sciences-complex")
+    assert project.history.count() == 2  # the plan's version, and the import's one
+    client.logout()
+    log = visible(client.get(f"/projects/{project.slug}/changes/"))
+    assert "Sectors: Radiation medicine & bio → Radiation medicine & bio, Robots" in log
+    assert "Title (Korean): " in log
+    assert "Imported from projects.csv" in log
