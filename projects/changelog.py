@@ -458,7 +458,8 @@ def project_provenance(project) -> ProjectProvenance:
     provenance = ProjectProvenance(marks)
     plan_span = span_of(plan_phases)
     phase_marks = [mark for (tag, _pk), mark in marks.items() if tag == "phase"]
-    if phase_marks and plan_span != project.span:
+    # A project the document does not have has no plan's years to compare with.
+    if phase_marks and project.source_document_id and plan_span != project.span:
         latest = max(phase_marks, key=lambda mark: mark.when)
         provenance.span = Provenance(
             entry_anchor=latest.entry_anchor,
