@@ -38,17 +38,38 @@ from projects.models import (
     Phase,
     Place,
     Program,
+    ProgressUpdate,
     Project,
     Quantity,
     SourceDocument,
     Span,
 )
+from projects.progress import report_date
 from sectors.models import Sector
 
 #: The history tables of the change log, by the tag that names them in anchors and queries.
-TRACKED = {"project": Project, "phase": Phase, "budget": Budget, "quantity": Quantity}
+TRACKED = {
+    "project": Project,
+    "phase": Phase,
+    "budget": Budget,
+    "quantity": Quantity,
+    "progress": ProgressUpdate,
+}
 #: Fields whose changes say nothing to a reader (bookkeeping, internal keys, ordering).
-HIDDEN_FIELDS = {"id", "created_at", "updated_at", "position", "key", "project"}
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "position", "key", "project", "entered_by"}
+#: A project's current status, date and percentage are copied from its latest published
+#: progress report (projects/progress.py); the report's own entry tells that change.
+HIDDEN_PROJECT_FIELDS = {"current_status", "status_as_of", "progress_percent"}
+#: What a progress report's entry lists when it is added.
+PROGRESS_DETAILS = (
+    "as_of",
+    "status",
+    "progress_percent",
+    "note_en",
+    "note_ko",
+    "source_title",
+    "source_url",
+)
 #: A project's versioned many-to-many links and the model each points to.
 LINKS = {"sectors": Sector, "places": Place, "organisations": Organisation}
 #: Foreign keys a change may name, and the model to look their names up in.
@@ -94,7 +115,11 @@ class ChangeEntry:
     def summary(self) -> str:
         """The change in one line: "Phase “Construction”: End year: 2016 → 2018"."""
         if self.action == "+":
-            return _("%(subject)s added") % {"subject": self.subject}
+            added = _("%(subject)s added") % {"subject": self.subject}
+            if self.changes:  # a progress report: what it says
+                details = "; ".join(f"{change.label}: {change.new}" for change in self)
+                return f"{added}: {details}"
+            return added
         if self.action == "-":
             return _("%(subject)s deleted") % {"subject": self.subject}
         details = "; ".join(f"{change.label}: {change.old} → {change.new}" for change in self)
@@ -124,6 +149,8 @@ def change_rows(projects, date_from: date | None = None, date_to: date | None = 
                 project_ref=F("project_id")
             )
         history = history.exclude(is_plan_version())
+        if model is ProgressUpdate:  # a draft report is not public, nor are its versions
+            history = history.filter(is_published=True)
         if date_from is not None:
             history = history.filter(history_date__date__gte=date_from)
         if date_to is not None:
@@ -230,6 +257,8 @@ def subject_of(tag, version, project) -> str:
         amount = number_format(instance.amount_krw, force_grouping=True)
         covers = instance.covers or _("budget")
         return _("Budget “%(covers)s” (%(amount)s won)") % {"covers": covers, "amount": amount}
+    if tag == "progress":
+        return _("Progress report as of %(date)s") % {"date": report_date(instance.as_of)}
     label = instance.label or instance.unit
     return _("Figure “%(label)s”") % {"label": label}
 
@@ -240,7 +269,7 @@ def deltas_of(model, version, earlier):
     names = {model_field.name for model_field in model._meta.get_fields()}
     excluded = [name for name in HIDDEN_FIELDS if name in names]
     if model is Project:
-        excluded += list(LINKS)
+        excluded += list(LINKS) + [name for name in HIDDEN_PROJECT_FIELDS if name in names]
     return version.diff_against(earlier, excluded_fields=excluded).changes
 
 
@@ -267,6 +296,22 @@ def field_changes(model, version, earlier, deltas, links, named) -> list:
                     )
                 )
     return changes
+
+
+def progress_details(version, named) -> list:
+    """What a newly entered progress report says, as (label, "", value) changes."""
+    details = []
+    for name in PROGRESS_DETAILS:
+        value = getattr(version, name)
+        if value in (None, ""):
+            continue
+        if name == "as_of":
+            shown = report_date(value)
+        else:
+            shown = display_value(ProgressUpdate, name, value, named)
+        label = capfirst(ProgressUpdate._meta.get_field(name).verbose_name)
+        details.append(FieldChange(label=label, old="", new=shown))
+    return details
 
 
 def named_objects(deltas) -> dict:
@@ -330,6 +375,8 @@ def build_entries(rows, projects_by_pk=None) -> list[ChangeEntry]:
             changes = field_changes(TRACKED[tag], version, earlier, deltas, links, named)
             if not changes:
                 continue
+        elif action == "+" and tag == "progress":
+            changes = progress_details(version, named)
         entries.append(
             ChangeEntry(
                 tag=tag,
@@ -339,7 +386,8 @@ def build_entries(rows, projects_by_pk=None) -> list[ChangeEntry]:
                 action=action,
                 subject=subject_of(tag, version, project),
                 changes=changes,
-                kind=version.change_kind,
+                # Entering a report is a progress report, whatever else its form says.
+                kind=ChangeKind.PROGRESS_REPORT if tag == "progress" else version.change_kind,
                 reason=version.history_change_reason or "",
                 source=version.change_source,
                 user=version.history_user,

@@ -143,12 +143,12 @@ def test_the_change_log_says_what_changed_its_kind_and_reason_in_both_languages(
     change_reactor_end_year(official)
     client.logout()
     english = visible(client.get("/changes/"))
-    assert "End year: 2018 → 2020" in english
+    assert "Planned end year: 2018 → 2020" in english
     assert "Amendment of the plan" in english
     assert REASON in english
     assert "Changed by Busan Metropolitan City" in english and "official" not in english
     korean = visible(client.get("/ko/changes/"))
-    assert "종료 연도: 2018 → 2020" in korean
+    assert "계획 종료 연도: 2018 → 2020" in korean
     assert "계획 변경" in korean
     assert "부산광역시" in korean
 
@@ -156,7 +156,7 @@ def test_the_change_log_says_what_changed_its_kind_and_reason_in_both_languages(
 def test_the_projects_own_change_log_lists_it_and_a_signed_in_official_sees_who(official):
     change_reactor_end_year(official)
     page = visible(official.get(f"/projects/{REACTOR}/changes/"))
-    assert "End year: 2018 → 2020" in page
+    assert "Planned end year: 2018 → 2020" in page
     assert "Changed by official" in page  # the username, shown to signed-in officials only
 
 
@@ -193,7 +193,7 @@ def test_reverting_records_a_revert_entry(official, client):
     assert phase.history.latest().change_kind == ChangeKind.REVERT
     client.logout()
     log = visible(client.get("/changes/"))
-    assert "Revert" in log and "End year: 2020 → 2018" in log
+    assert "Revert" in log and "Planned end year: 2020 → 2018" in log
     assert "Reverted to the version of" in log
     # Back at the plan's value, the project page shows the fact as the document gives it.
     assert "the plan said 2010–2018" not in text(client.get(f"/projects/{REACTOR}/"))
@@ -252,10 +252,10 @@ def test_loading_the_document_again_records_no_change(client):
 def test_the_change_log_filters_by_sector_and_by_dates(official, client):
     change_reactor_end_year(official)
     client.logout()
-    assert "End year" in text(client.get("/changes/?sector=bio-medical"))
-    assert "End year" not in text(client.get("/changes/?sector=it"))
-    assert "End year" in text(client.get("/changes/?since=2000-01-01&until=2100-12-31"))
-    assert "End year" not in text(client.get("/changes/?until=2001-01-01"))
+    assert "Planned end year" in text(client.get("/changes/?sector=bio-medical"))
+    assert "Planned end year" not in text(client.get("/changes/?sector=it"))
+    assert "Planned end year" in text(client.get("/changes/?since=2000-01-01&until=2100-12-31"))
+    assert "Planned end year" not in text(client.get("/changes/?until=2001-01-01"))
 
 
 @pytest.mark.parametrize(
@@ -286,7 +286,7 @@ def test_an_unpublished_projects_changes_are_not_public(official, client):
     change_reactor_end_year(official)
     Project.objects.filter(slug=REACTOR).update(is_published=False)
     client.logout()
-    assert "End year" not in text(client.get("/changes/"))
+    assert "Planned end year" not in text(client.get("/changes/"))
     assert client.get(f"/projects/{REACTOR}/changes/").status_code == 404
 
 
@@ -324,7 +324,7 @@ def test_the_korean_feed_of_changes(official, client):
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ko"
     assert root.find(f"{ATOM}title").text == "부산 전략사업: 계획 이후의 변경"
     entry = root.find(f"{ATOM}entry")
-    assert "종료 연도: 2018 → 2020" in entry.find(f"{ATOM}title").text
+    assert "계획 종료 연도: 2018 → 2020" in entry.find(f"{ATOM}title").text
     link = entry.find(f"{ATOM}link").get("href")
     assert link.startswith(f"http://testserver/ko/projects/{REACTOR}/changes/")
 
