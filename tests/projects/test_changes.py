@@ -361,3 +361,26 @@ def test_an_imported_row_is_one_change_with_its_sectors(official, client):
     assert "Sectors: Radiation medicine & bio → Radiation medicine & bio, Robots" in log
     assert "Title (Korean): " in log
     assert "Imported from projects.csv" in log
+
+
+def test_a_progress_report_is_in_the_change_log_as_a_progress_report(editor, client):
+    from datetime import date
+
+    from projects.models import ProgressUpdate
+
+    report = ProgressUpdate(
+        project=Project.objects.get(slug=REACTOR),
+        as_of=date(2026, 11, 30),
+        status="implementation",
+        progress_percent=40,
+        source_title="Busan city report 2026-11",
+        source_url="https://www.busan.go.kr/report/2026-11",
+    )
+    report._history_user = editor
+    report.save()
+    english = visible(client.get("/changes/"))
+    assert "Progress report as of 30 Nov 2026 added" in english
+    assert "Progress (%): 40" in english
+    assert "Progress report" in english.split("Progress report as of")[0]  # the kind
+    korean = visible(client.get("/ko/changes/"))
+    assert "2026년 11월 30일 기준 추진 상황 보고 추가" in korean
