@@ -30,6 +30,8 @@ urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
     path("api/", include("projects.api_urls")),
     path("feeds/", include("projects.feed_urls")),
+    # The Korean twin of the feed of changes; the other feeds are language-neutral.
+    path("ko/feeds/", include("projects.korean_feed_urls")),
     # The language switch: Django's set_language behind a same-origin check.
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),

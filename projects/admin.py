@@ -2,7 +2,8 @@
 
 Every save goes through the models' normal ``save()`` and ``delete()`` (bulk actions included), so
 that django-simple-history records who changed what and any post-save signal handlers fire.
-Projects, phases and budgets keep a full history that can be read and reverted in the admin.
+Projects, phases, budgets and quantities keep a full history that can be read and reverted in
+the admin; each change can carry its kind, reason and source, which the public change log shows.
 """
 
 from django.contrib import admin, messages
@@ -26,8 +27,10 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from projects.audit import ensure_history_baseline
 from projects.forms import (
+    CHANGE_FIELDS,
     AdminLoginForm,
     BudgetAdminForm,
+    ChangeDetailsMixin,
     KeyCheckedModelChoiceField,
     KeyCheckedModelMultipleChoiceField,
     PhaseAdminForm,
@@ -36,6 +39,7 @@ from projects.forms import (
     QuantityAdminForm,
     UniqueKeyInlineFormSet,
 )
+from projects.history import hold_version, record_held_version
 from projects.models import (
     Budget,
     Organisation,
@@ -174,7 +178,10 @@ class ProjectPartInline(SourceTextReadOnlyMixin, admin.TabularInline):
     extra = 0
 
     def get_fields(self, request, obj=None):
-        return tuple(name for name in self.form._meta.fields if name != "project")
+        # The change's kind, reason and source come last (asked when a planned date, an amount
+        # or a source text changes).
+        fields = (name for name in self.form._meta.fields if name != "project")
+        return (*fields, *CHANGE_FIELDS)
 
 
 class PhaseInline(ProjectPartInline):
@@ -221,11 +228,25 @@ class QuantityInline(ProjectPartInline):
     model = Quantity
     form = QuantityAdminForm
     prepopulated_fields = {"key": ("label_en",)}
+    show_change_link = True
+
+
+#: The fieldset of the change's kind, reason and source on the admin's change pages.
+CHANGE_FIELDSET = (
+    _("Record of the change"),
+    {
+        "fields": CHANGE_FIELDS,
+        "description": _(
+            "Shown to the public in the change log. A kind and a reason are required when you "
+            "change a date, an amount or a source text."
+        ),
+    },
+)
 
 
 class PortfolioHistoryAdmin(SimpleHistoryAdmin):
     """History pages that show each version's changed fields and link users only for those
-    allowed to see the user admin."""
+    allowed to see the user admin. A revert is recorded as a change of kind "revert"."""
 
     object_history_list_template = "admin/projects/object_history_list.html"
 
@@ -233,6 +254,23 @@ class PortfolioHistoryAdmin(SimpleHistoryAdmin):
         if change:
             ensure_history_baseline(obj)
         super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The form of this view restores ``version``: get_form marks it as a revert.
+        try:
+            request.reverting_version = self.model.history.filter(
+                **{self.model._meta.pk.attname: object_id, "history_id": version_id}
+            ).first()
+        except (ValueError, TypeError, ValidationError):
+            request.reverting_version = None
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        version = getattr(request, "reverting_version", None)
+        if version is not None and issubclass(form, ChangeDetailsMixin):
+            form = type(form.__name__, (form,), {"reverting": version})
+        return form
 
 
 @admin.register(Project)
@@ -299,6 +337,7 @@ class ProjectAdmin(
                 ),
             },
         ),
+        CHANGE_FIELDSET,
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     object_history_template = "admin/projects/project/history.html"
@@ -312,6 +351,23 @@ class ProjectAdmin(
     import_error_display = ("message",)
     # Excel needs the byte-order mark to read UTF-8 (Korean) text in a CSV file.
     to_encoding = "utf-8-sig"
+
+    def save_model(self, request, obj, form, change):
+        # The project's version is recorded once, after its links to sectors, places and
+        # organisations are saved too (log_change below), instead of one version for the
+        # fields and one more for each link changed; a save that changed nothing records none.
+        # A revert's form starts from the old version, so it "changed nothing" but the record.
+        changed = not change or form.has_changed() or getattr(form, "reverting", None)
+        hold_version(obj, ("~" if change else "+") if changed else None)
+        super().save_model(request, obj, form, change)
+
+    def log_addition(self, request, obj, message):
+        record_held_version(obj)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        record_held_version(obj)
+        return super().log_change(request, obj, message)
 
     def save_formset(self, request, form, formset, change):
         # Phases and budgets changed on the project page get a first version too (see audit).
@@ -431,7 +487,7 @@ class ProjectAdmin(
         except (TypeError, ValueError):
             return []
         entries = []
-        for model in (Phase, Budget):
+        for model in (Phase, Budget, Quantity):
             records = (
                 model.history.filter(project_id=project_id)
                 .select_related("history_user")
@@ -544,6 +600,7 @@ class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioH
                 ),
             },
         ),
+        CHANGE_FIELDSET,
     )
 
     @admin.display(description=_("planned"))
@@ -571,7 +628,7 @@ class BudgetAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, Portfolio
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
     prepopulated_fields = {"key": ("covers_en",)}
-    fields = BudgetAdminForm.Meta.fields
+    fieldsets = ((None, {"fields": BudgetAdminForm.Meta.fields}), CHANGE_FIELDSET)
 
     @admin.display(description=_("amount"), ordering="amount_krw")
     def amount_display(self, budget):
@@ -579,8 +636,8 @@ class BudgetAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, Portfolio
 
 
 @admin.register(Quantity)
-class QuantityAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, admin.ModelAdmin):
-    """Counted or measured facts of projects."""
+class QuantityAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin):
+    """Counted or measured facts of projects, with their history."""
 
     form = QuantityAdminForm
     list_display = ("project", "key", "value", "unit_en", "label_en")
@@ -588,6 +645,7 @@ class QuantityAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, admin.M
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
     prepopulated_fields = {"key": ("label_en",)}
+    fieldsets = ((None, {"fields": QuantityAdminForm.Meta.fields}), CHANGE_FIELDSET)
 
 
 @admin.register(Strategy)

@@ -12,7 +12,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from busanportal.cache import watch_models
-        from projects import models, signals
+        from projects import history, models, signals
 
         # Any change to the portfolio invalidates the cached public pages (busanportal/cache.py).
         watch_models(
@@ -28,3 +28,4 @@ class ProjectsConfig(AppConfig):
             models.ProgressUpdate,
         )
         signals.connect_signals()
+        history.connect_signals()

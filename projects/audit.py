@@ -7,7 +7,10 @@ before the first recorded change of such a record, its stored state is recorded 
 version.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
+
+from projects.history import history_records_for
 
 BASELINE_REASON = gettext_noop("State before the first recorded change")
 
@@ -30,8 +33,7 @@ def ensure_history_baseline(instance):
     # Nobody is known to have made the stored state; the middleware's current user must not be
     # credited with it.
     stored._history_user = None
-    history.bulk_history_create(
-        [stored],
-        default_change_reason=gettext(BASELINE_REASON),
-        default_date=getattr(stored, "updated_at", None),
-    )
+    stored._change_reason = gettext(BASELINE_REASON)
+    stored._history_date = getattr(stored, "updated_at", None) or timezone.now()
+    # One version with the many-to-many links as stored (bulk_history_create records none).
+    history_records_for(model).create_historical_record(stored, "+")

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from projects.feeds import LatestProjectsFeed, SectorProjectsFeed
+from projects.feeds import ChangesFeed, LatestProjectsFeed, SectorProjectsFeed
 
 app_name = "feeds"
 
 urlpatterns = [
     path("projects/", LatestProjectsFeed(), name="projects"),
     path("sectors/<slug:slug>/", SectorProjectsFeed(), name="sector"),
+    path("changes/", ChangesFeed(), name="changes"),
 ]

@@ -1,4 +1,6 @@
-"""Atom feeds of recently added or changed projects, for the whole portfolio and per sector.
+"""Atom feeds of recently added or changed projects, for the whole portfolio and per sector, and
+the feed of every change to published content (``/feeds/changes/``, in Korean under
+``/ko/feeds/changes/``).
 
 Built on Django's syndication framework. Only published projects appear; the newest change
 comes first, so a feed reader shows an official's correction as an updated entry.
@@ -9,11 +11,18 @@ import re
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from projects.changelog import build_entries, change_rows
 from projects.models import Project
 from sectors.models import Sector
+
+#: Characters XML 1.0 cannot hold; Django's feed writer refuses them with an error.
+XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # Enough for a reader to catch up after a busy week; the contract asks for at least 20.
 FEED_LENGTH = 50
@@ -107,3 +116,86 @@ class SectorProjectsFeed(LatestProjectsFeed):
 
     def items(self, sector):
         return recently_changed(Project.objects.in_sectors([sector.slug]))
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the control characters XML cannot carry."""
+    return XML_UNSAFE.sub("", str(text))
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are plain text (``type="text"``): an official's reason is
+    shown as typed, never read as markup."""
+
+    def add_item_elements(self, handler, item):
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
+class ChangesFeed(Feed):
+    """Every change to published content, newest first: what changed, its kind, the reason
+    and the source; who made it is "Busan Metropolitan City" (feeds are public)."""
+
+    feed_type = PlainTextAtomFeed
+    language = "en"
+    title = _("Busan Strategic Projects: changes since the plan")
+    subtitle = _(
+        "Every change Busan Metropolitan City has made to the published projects: what changed, "
+        "the kind of change, the reason and the source."
+    )
+    author_name = _("Busan Metropolitan City")
+
+    def __call__(self, request, *args, **kwargs):
+        # Each language's feed is in its language whatever the reader's browser asks for.
+        with translation.override(self.language):
+            return super().__call__(request, *args, **kwargs)
+
+    def link(self):
+        return reverse("projects:changes")
+
+    def items(self):
+        return build_entries(change_rows(Project.objects.published())[:FEED_LENGTH])
+
+    def item_title(self, entry):
+        return xml_safe(f"{entry.project.title}: {entry.summary}")
+
+    def item_description(self, entry):
+        lines = [entry.summary]
+        if entry.kind_label:
+            lines.append(gettext("Kind: %(kind)s") % {"kind": entry.kind_label})
+        lines.append(
+            gettext("Reason: %(reason)s") % {"reason": entry.reason or gettext("none given")}
+        )
+        if entry.source:
+            lines.append(gettext("Source: %(source)s") % {"source": entry.source})
+        lines.append(
+            gettext("Changed on %(date)s by Busan Metropolitan City.")
+            % {"date": date_format(entry.when, "DATE_FORMAT")}
+        )
+        return xml_safe("\n".join(lines))
+
+    def item_link(self, entry):
+        url = reverse("projects:project_changes", args=[entry.project.slug])
+        return f"{url}#{entry.anchor}"
+
+    def item_guid(self, entry):
+        return f"tag:busan-portal,change:{entry.tag}:{entry.history_id}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, entry):
+        return entry.when
+
+    def item_updateddate(self, entry):
+        return entry.when
+
+    def item_categories(self, entry):
+        return [entry.kind_label] if entry.kind_label else []
+
+
+class KoreanChangesFeed(ChangesFeed):
+    """The feed of changes in Korean (``/ko/feeds/changes/``): Korean titles and text."""
+
+    language = "ko"

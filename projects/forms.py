@@ -1,13 +1,24 @@
 """Admin forms for the portfolio."""
 
+import unicodedata
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects import datadictionary as dd
+from projects.history import (
+    CHOSEN_KINDS,
+    REASON_MAX_LENGTH,
+    SOURCE_MAX_LENGTH,
+    ChangeKind,
+    links_of_version,
+)
 from projects.models import (
     Budget,
     BudgetStage,
@@ -28,7 +39,106 @@ def https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class ProjectAdminForm(forms.ModelForm):
+#: The form fields that record what kind of change a save is, why and on what source.
+CHANGE_FIELDS = ("change_kind", "change_reason", "change_source")
+#: Line breaks and tabs are text; every other control character is refused.
+ALLOWED_CONTROL_CHARACTERS = {"\n", "\r", "\t"}
+
+
+def refuse_control_characters(value):
+    if any(
+        unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROL_CHARACTERS
+        for char in value
+    ):
+        raise forms.ValidationError(
+            _("Remove the control characters (invisible characters) from this text."),
+            code="control_characters",
+        )
+
+
+class ChangeDetailsMixin(forms.ModelForm):
+    """The kind, reason and source of a change, asked on every form that changes published
+    content, and required when the change touches a planned date, an amount or a source text
+    (``guarded_fields``): the public change log then says what changed, why and on what basis.
+
+    A revert (``reverting``) is recorded as kind "revert" whatever is chosen; its reason, when
+    none is given, names the version it went back to.
+    """
+
+    guarded_fields: tuple = ()
+    #: Set by the revert view (projects/admin.py) to the version being restored.
+    reverting = None
+
+    change_kind = forms.ChoiceField(
+        label=_("kind of change"),
+        choices=[("", "---------"), *[(kind.value, kind.label) for kind in CHOSEN_KINDS]],
+        required=False,
+        help_text=_(
+            "Correction: the portal had it wrong. Amendment: the city changed the plan. "
+            "Shown to the public in the change log."
+        ),
+    )
+    change_reason = forms.CharField(
+        label=_("reason for the change"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        help_text=_("Required when you change a date, an amount or a source text. Public."),
+    )
+    change_source = forms.CharField(
+        label=_("source of the change"),
+        max_length=SOURCE_MAX_LENGTH,
+        required=False,
+        validators=[refuse_control_characters],
+        help_text=_("The decision, report or web page the change rests on. Public."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.reverting is not None and not self.is_bound:
+            # The version's own links (sectors, places, organisations), not today's.
+            for name, pks in links_of_version(self.reverting).items():
+                if name in self.fields:
+                    self.initial[name] = pks
+
+    def changes_guarded_fact(self):
+        """Whether this save changes a planned date, an amount or a source text of a record
+        that exists already (a new record is an addition, not a change of one)."""
+        if self.instance.pk is None or self.instance._state.adding:
+            return False
+        return any(name in self.changed_data for name in self.guarded_fields)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        kind = cleaned_data.get("change_kind", "")
+        reason = (cleaned_data.get("change_reason") or "").strip()
+        source = (cleaned_data.get("change_source") or "").strip()
+        if self.reverting is not None:
+            kind = ChangeKind.REVERT
+            if not reason:
+                reason = gettext("Reverted to the version of %(date)s.") % {
+                    "date": date_format(self.reverting.history_date, "DATETIME_FORMAT")
+                }
+        elif self.changes_guarded_fact():
+            if not kind and "change_kind" not in self.errors:
+                self.add_error(
+                    "change_kind",
+                    _("Choose the kind of change: you changed a date, an amount or a source."),
+                )
+            if not reason and "change_reason" not in self.errors:
+                self.add_error(
+                    "change_reason",
+                    _("Give the reason for the change: you changed a date, an amount or a source."),
+                )
+        # The model instance carries them to its new version (projects/history.py).
+        self.instance._change_kind = kind
+        self.instance._change_reason = reason or None
+        self.instance._change_source = source
+        return cleaned_data
+
+
+class ProjectAdminForm(ChangeDetailsMixin, forms.ModelForm):
     """The project form of the admin.
 
     A project's sectors always include its primary sector. Rather than reject a form that leaves
@@ -40,6 +150,8 @@ class ProjectAdminForm(forms.ModelForm):
         model = Project
         # The admin's fieldsets choose the fields shown; this is the full editable set.
         fields = dd.EDITABLE_PROJECT_FIELDS
+
+    guarded_fields = ("source_text",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,8 +213,11 @@ class ProjectPartForm(forms.ModelForm):
         return cleaned_data
 
 
-class PhaseAdminForm(ProjectPartForm):
-    """A phase; the model's ``clean()`` puts each date error by its field."""
+class PhaseAdminForm(ChangeDetailsMixin, ProjectPartForm):
+    """A phase; the model's ``clean()`` puts each date error by its field. Changing its planned
+    dates or source text needs a kind and a reason."""
+
+    guarded_fields = ("start_year", "start_month", "end_year", "end_month", "source_text")
 
     class Meta:
         model = Phase
@@ -121,8 +236,11 @@ class WholeWonField(forms.IntegerField):
         return super().to_python(value)
 
 
-class BudgetAdminForm(ProjectPartForm):
-    """A budget; the amount's validators reject negative and absurd amounts by the field."""
+class BudgetAdminForm(ChangeDetailsMixin, ProjectPartForm):
+    """A budget; the amount's validators reject negative and absurd amounts by the field.
+    Changing the amount or the source text needs a kind and a reason."""
+
+    guarded_fields = ("amount_krw", "year", "source_text")
 
     amount_krw = WholeWonField(
         label=_("amount (KRW)"),
@@ -136,9 +254,12 @@ class BudgetAdminForm(ProjectPartForm):
     choice_defaults = {"payer": PaymentSource.NOT_STATED, "stage": BudgetStage.NOT_STATED}
 
 
-class QuantityAdminForm(ProjectPartForm):
+class QuantityAdminForm(ChangeDetailsMixin, ProjectPartForm):
     """A counted or measured fact; the value's validator puts the message for a negative value
-    by the field (the database constraint would otherwise report it for the whole form)."""
+    by the field (the database constraint would otherwise report it for the whole form).
+    Changing the value or the source text needs a kind and a reason."""
+
+    guarded_fields = ("value", "source_text")
 
     class Meta:
         model = Quantity
@@ -222,3 +343,64 @@ class AdminLoginForm(AdminAuthenticationForm):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class ChangeLogFilterForm(forms.Form):
+    """The filters of the public change log (``/changes/``): a sector and a date range.
+
+    A value that cannot be used is reported beside its field and that filter alone is left
+    out (``applied``); the sector is checked against the known slugs, so that no hostile value
+    reaches the database.
+    """
+
+    FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    since = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter the date as year-month-day, e.g. 2026-12-01.")},
+    )
+    until = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter the date as year-month-day, e.g. 2026-12-01.")},
+    )
+
+    def __init__(self, data, sectors):
+        super().__init__(data)
+        self.fields["sector"].choices = [
+            ("", _("Any sector")),
+            *[(sector.slug, sector.name) for sector in sectors],
+        ]
+        self.fields["sector"].error_messages["invalid_choice"] = _("There is no such sector.")
+
+    def _clean_year_range(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and not self.FIRST_YEAR <= value.year <= self.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s.")
+                % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR}
+            )
+        return value
+
+    def clean_since(self):
+        return self._clean_year_range("since")
+
+    def clean_until(self):
+        return self._clean_year_range("until")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        since, until = cleaned_data.get("since"), cleaned_data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end of the period cannot be before its start."))
+        return cleaned_data
+
+    @property
+    def applied(self) -> dict:
+        """The filters that can be used: the valid fields' values, blank ones left out."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}

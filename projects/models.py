@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from busanportal.i18n import translated
 from busanportal.models import SluggedModel, SlugManager, slug_natural_key
+from projects.history import portfolio_history
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -444,9 +444,12 @@ class Project(SluggedModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
-    # The current-progress columns are copies of the reports, whose own history records them.
-    history = HistoricalRecords(
-        excluded_fields=["current_status", "status_as_of", "progress_percent"]
+    # The links to sectors, places and organisations are versioned too, so that a change of a
+    # project's sectors is in its public change log. The current-progress columns are copies
+    # of the reports, whose own history records them.
+    history = portfolio_history(
+        m2m_fields=["sectors", "places", "organisations"],
+        excluded_fields=["current_status", "status_as_of", "progress_percent"],
     )
     objects = ProjectManager()
 
@@ -692,7 +695,7 @@ class Phase(ProjectPart):
         validators=[web_address],
     )
 
-    history = HistoricalRecords()
+    history = portfolio_history()
     objects = PhaseManager()
 
     name = translated("name")
@@ -1033,7 +1036,7 @@ class Budget(ProjectPart):
         ),
     )
 
-    history = HistoricalRecords()
+    history = portfolio_history()
 
     covers = translated("covers")
 
@@ -1070,6 +1073,8 @@ class Quantity(ProjectPart):
     label_en = models.CharField(_("what is counted (English)"), max_length=300, blank=True)
     label_ko = models.CharField(_("what is counted (Korean)"), max_length=300, blank=True)
     source_text = models.CharField(_("source text (verbatim)"), max_length=500, blank=True)
+
+    history = portfolio_history()
 
     unit = translated("unit")
     label = translated("label")
@@ -1172,7 +1177,7 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = portfolio_history()
     objects = ProgressUpdateQuerySet.as_manager()
 
     note = translated("note")

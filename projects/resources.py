@@ -27,6 +27,7 @@ from import_export import fields, resources, widgets
 
 from projects import datadictionary as dd
 from projects.audit import ensure_history_baseline
+from projects.history import hold_version, record_held_version
 from projects.models import Organisation, Place, Program, Project, SourceDocument
 from sectors.models import Sector
 
@@ -263,6 +264,8 @@ class ProjectResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         """Attribute the change in the history to the importing user and the file."""
         ensure_history_baseline(instance)
+        # One version per imported row, its sectors, places and organisations included.
+        hold_version(instance, "~" if instance.pk else "+")
         user = kwargs.get("user")
         if user is not None and user.is_authenticated:
             instance._history_user = user
@@ -276,6 +279,7 @@ class ProjectResource(resources.ModelResource):
         # The primary sector is one of the project's sectors, whatever the row says.
         if instance.pk and instance.primary_sector_id:
             instance.sectors.add(instance.primary_sector_id)
+        record_held_version(instance)
 
     def export(self, queryset=None, **kwargs):
         """Export with the related records fetched up front: a fixed number of queries."""

@@ -13,6 +13,8 @@ urlpatterns = [
     path("projects/export.csv", export.export_csv, name="export_csv"),
     path("projects/export.json", export.export_json, name="export_json"),
     path("projects/<slug:slug>/", views.project_detail, name="detail"),
+    path("projects/<slug:slug>/changes/", views.project_changes, name="project_changes"),
+    path("changes/", views.change_log, name="changes"),
     path("timeline/", views.timeline, name="timeline"),
     path("data/", export.data_page, name="data"),
 ]

@@ -7,7 +7,15 @@ and every query starts from ``Project.objects.published()``.
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from projects.changelog import (
+    build_entries,
+    change_rows,
+    mark_provenance,
+    month_of,
+    plan_latest_month,
+)
 from projects.filters import ProjectFilterSet
+from projects.forms import ChangeLogFilterForm
 from projects.models import Project, SourceDocument
 from projects.selectors import (
     build_timeline,
@@ -16,9 +24,11 @@ from projects.selectors import (
     project_facets,
     sectors_with_project_counts,
 )
+from sectors.models import Sector
 
 PAGE_SIZE = 20
 TIMELINE_PAGE_SIZE = 100
+CHANGES_PAGE_SIZE = 25
 
 
 def filtered_projects(request):
@@ -60,8 +70,12 @@ def filter_context(filterset) -> dict:
 def home(request):
     """The overview: the plan in two sentences, highlights, key figures and sectors."""
     published = Project.objects.published()
+    document = (
+        SourceDocument.objects.annotate(plan_month=plan_latest_month("pk")).order_by("slug").first()
+    )
     context = {
-        "document": SourceDocument.objects.first(),
+        "document": document,
+        "plan_month": month_of(document.plan_month) if document else None,
         "featured": published.filter(is_featured=True).for_listing(),
         "figures": key_figures(),
         "sectors": sectors_with_project_counts(),
@@ -85,10 +99,17 @@ def project_detail(request, slug):
     so that the page can link back to the very list the reader came from; the project itself
     is the same whatever the query, and its permalink has none.
     """
-    project = get_object_or_404(Project.objects.published().for_detail(), slug=slug)
+    project = get_object_or_404(
+        Project.objects.published()
+        .for_detail()
+        .annotate(plan_month=plan_latest_month("source_document")),
+        slug=slug,
+    )
     came_from = ProjectFilterSet(request.GET, queryset=Project.objects.none())
     context = {
         "project": project,
+        "plan_month": month_of(project.plan_month),
+        "provenance": mark_provenance(project),
         "timeline": build_timeline([project]),
         "back_chips": came_from.chips() if came_from.is_valid() else [],
         "back_query": list_query(came_from) if came_from.is_valid() else "",
@@ -110,3 +131,42 @@ def timeline(request):
         "undated": [project for project in rows if project.span is None],
     }
     return render(request, "projects/timeline.html", context)
+
+
+def is_official(user) -> bool:
+    """Who made a change is shown to signed-in officials only (staff of the admin)."""
+    return bool(user.is_authenticated and user.is_staff)
+
+
+def change_log(request):
+    """Every change to published content, newest first, filterable by sector and dates."""
+    sectors = list(Sector.objects.order_by("position", "slug"))
+    form = ChangeLogFilterForm(request.GET, sectors)
+    applied = form.applied
+    projects = Project.objects.published()
+    if "sector" in applied:
+        projects = projects.in_sectors([applied["sector"]])
+    rows = change_rows(projects, applied.get("since"), applied.get("until"))
+    page = Paginator(rows, CHANGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "applied": applied,
+        "page": page,
+        "entries": build_entries(page.object_list),
+        "show_officials": is_official(request.user),
+    }
+    return render(request, "projects/changes.html", context)
+
+
+def project_changes(request, slug):
+    """One published project's change log, newest first."""
+    project = get_object_or_404(Project.objects.published(), slug=slug)
+    rows = change_rows(Project.objects.filter(pk=project.pk))
+    page = Paginator(rows, CHANGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "project": project,
+        "page": page,
+        "entries": build_entries(page.object_list, {project.pk: project}),
+        "show_officials": is_official(request.user),
+    }
+    return render(request, "projects/project_changes.html", context)

@@ -4,6 +4,7 @@ These tests read the document text itself, so a bullet dropped or reworded in th
 fails here.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,29 @@ def test_loading_the_document_twice_changes_nothing():
     before = {model: list(model.objects.order_by("pk").values()) for model in models}
     call_command("loaddata", "busan", verbosity=0)
     assert {model: list(model.objects.order_by("pk").values()) for model in models} == before
+
+
+# Plan voice: a summary says what the plan intends, never that it is happening (issue 14).
+#: English verbs that would state the plan's future as the present.
+PRESENT_TENSE_EN = re.compile(
+    r"\b(builds|establishes|creates|develops|constructs|supports|promotes|leads|makes|trains|"
+    r"attracts|produces|invests|begins|completes|is building|are building|is being built)\b",
+    re.IGNORECASE,
+)
+#: Korean present-tense declaratives ("추진합니다", "조성합니다"…) all end in 합니다.
+PRESENT_TENSE_KO = re.compile(r"\S+합니다")
+
+
+@pytest.mark.django_db
+def test_no_summary_states_the_plans_future_in_the_present_tense():
+    summaries = Project.objects.values_list("slug", "summary_en", "summary_ko")
+    present = {
+        slug: PRESENT_TENSE_EN.findall(english) + PRESENT_TENSE_KO.findall(korean)
+        for slug, english, korean in summaries
+    }
+    assert {slug: verbs for slug, verbs in present.items() if verbs} == {}
+
+
+@pytest.mark.django_db
+def test_korean_summaries_are_written_in_plan_voice():
+    assert "추진할 계획입니다" in Project.objects.get(slug="cloud-data-center-complex").summary_ko

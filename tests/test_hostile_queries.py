@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-KEYS = ["sector", "year", "status", "program", "q", "sort", "page", "x"]
+KEYS = ["sector", "year", "status", "program", "q", "sort", "page", "since", "until", "x"]
 NASTY = st.sampled_from(
     [
         "<script>alert(1)</script>",
@@ -29,7 +29,7 @@ QUERIES = st.lists(st.tuples(st.sampled_from(KEYS), VALUES), max_size=8)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/projects/", "/timeline/"])
+@pytest.mark.parametrize("path", ["/projects/", "/timeline/", "/changes/", "/ko/changes/"])
 @settings(
     max_examples=120,
     deadline=None,

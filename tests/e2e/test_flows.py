@@ -139,7 +139,7 @@ def test_filter_form_is_used_and_submitted_with_the_keyboard_alone(page):
     assert card_slugs(page) == ["export-research-reactor"]
 
 
-def test_official_edits_a_phase_in_the_admin_and_the_public_page_shows_it(page):
+def test_official_amends_a_planned_end_year_and_the_public_sees_the_change_and_its_revert(page):
     page.goto("/admin/")
     page.get_by_label("Username").fill(ADMIN_USERNAME)
     page.get_by_label("Password").fill(ADMIN_PASSWORD)
@@ -154,10 +154,41 @@ def test_official_edits_a_phase_in_the_admin_and_the_public_page_shows_it(page):
     expect(end_year).to_have_value("2019")
     end_year.fill("2020")
     page.locator("input[name='_save']").first.click()  # the admin repeats it at the top
+    # Refused: a planned date changed with no kind and no reason; the message is in the row.
+    reason = phases.locator("textarea[name$='-0-change_reason']")
+    expect(reason.locator("xpath=..")).to_contain_text("Give the reason for the change")
+    expect(phases.locator("input[name$='-0-end_year']")).to_have_value("2020")  # nothing lost
+
+    phases.locator("select[name$='-0-change_kind']").select_option("amendment")
+    reason.fill("The council extended the research center's construction.")
+    page.locator("input[name='_save']").first.click()
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
 
     page.goto("/projects/nuclear-decommissioning-research-center/")
-    expect(page.locator(".phases li").first).to_contain_text("2016–2020")
+    years = page.locator(".facts").get_by_text("2016–2020")
+    expect(years).to_be_visible()
+    phase = page.locator(".phases li").first
+    expect(phase).to_contain_text("2016–2020")
+    expect(phase).to_contain_text("amendment of the plan: The council extended")
+    expect(phase).to_contain_text("the plan said 2016–2019")
+    phase.get_by_role("link", name=re.compile("^changed ")).click()
+    expect(page.locator(".change").first).to_contain_text("Planned end year: 2019 → 2020")
+
+    # The official reverts the phase to the plan's version from its history.
+    page.goto("/admin/projects/phase/?q=demolition")
+    page.locator("#result_list tbody th a").first.click()
+    page.get_by_role("link", name="History").click()
+    page.locator("#change-history tbody tr").last.locator("a").first.click()
+    page.locator("input[name='_save']").first.click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    page.goto("/changes/")
+    newest = page.locator(".change").first
+    expect(newest).to_contain_text("Revert")
+    expect(newest).to_contain_text("Planned end year: 2020 → 2019")
+    expect(page.locator(".change").nth(1)).to_contain_text("Amendment of the plan")
+    page.goto("/ko/changes/")
+    expect(page.locator(".change").first).to_contain_text("되돌림")
 
 
 def test_language_switch_keeps_the_filter_in_korean(page):

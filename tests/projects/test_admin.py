@@ -559,6 +559,8 @@ def test_a_phase_change_on_the_project_page_is_in_the_project_history(editor_cli
     phase = PhaseFactory(project=project, start_year=2015, end_year=2017)
     data = rendered_form_data(editor_client.get(change_url(project)))
     data["phases-0-end_year"] = "2019"
+    data["phases-0-change_kind"] = "amendment"
+    data["phases-0-change_reason"] = "The council extended the works."
     assert editor_client.post(change_url(project), data).status_code == 302
     history = editor_client.get(reverse("admin:projects_project_history", args=[project.pk]))
     entry = history.context["part_history"][0]

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from projects import datadictionary as dd
 from projects.admin import BudgetInline, PhaseAdmin, PhaseInline, ProjectAdmin, QuantityInline
 from projects.export import CSV_READERS, csv_columns
-from projects.forms import BudgetAdminForm, PhaseAdminForm, ProjectAdminForm, QuantityAdminForm
+from projects.forms import (
+    CHANGE_FIELDS,
+    BudgetAdminForm,
+    PhaseAdminForm,
+    ProjectAdminForm,
+    QuantityAdminForm,
+)
 from projects.models import Project
 from projects.resources import SPREADSHEET_COLUMNS, ProjectResource
 from projects.serializers import (
@@ -132,7 +138,8 @@ def test_the_admin_forms_edit_the_dictionary_editable_fields():
 )
 def test_the_inlines_show_the_editable_fields_but_the_project(inline, fields):
     assert fields[0] == "project"
-    assert inline(Project, admin.site).get_fields(request=None) == fields[1:]
+    # ... and then the change's kind, reason and source, which are the history's, not the part's.
+    assert inline(Project, admin.site).get_fields(request=None) == (*fields[1:], *CHANGE_FIELDS)
 
 
 def fieldset_names(fieldsets):
@@ -141,8 +148,11 @@ def fieldset_names(fieldsets):
 
 def test_the_admin_fieldsets_show_every_editable_field_once():
     project = fieldset_names(ProjectAdmin.fieldsets)
-    assert sorted(project) == sorted([*dd.EDITABLE_PROJECT_FIELDS, *ProjectAdmin.readonly_fields])
-    assert sorted(fieldset_names(PhaseAdmin.fieldsets)) == sorted(dd.EDITABLE_PHASE_FIELDS)
+    assert sorted(project) == sorted(
+        [*dd.EDITABLE_PROJECT_FIELDS, *ProjectAdmin.readonly_fields, *CHANGE_FIELDS]
+    )
+    phase = fieldset_names(PhaseAdmin.fieldsets)
+    assert sorted(phase) == sorted([*dd.EDITABLE_PHASE_FIELDS, *CHANGE_FIELDS])
 
 
 def test_the_spreadsheet_columns_are_the_editable_project_fields():
