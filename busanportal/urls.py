@@ -12,8 +12,19 @@ from django.urls import include, path
 from busanportal import views as site_views
 
 urlpatterns = [
-    # The one-time link `create_editor --no-input` prints lets a new official set a password;
-    # the admin app's own templates render these pages. They precede the admin's catch-all.
+    # Password reset from the admin's sign-in page ("Forgotten your login credentials?"), and
+    # the one-time link `create_editor --no-input` prints for a new official. The admin app's
+    # own templates render these pages; they precede the admin's catch-all.
+    path(
+        "admin/password-reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path(
         "admin/password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),
@@ -25,6 +36,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    # Django's set_language view: the admin's language switch posts here.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", site_views.healthz, name="healthz"),
     path("api/", include("busanportal.api_urls")),
     path("feeds/", include("busanportal.feed_urls")),

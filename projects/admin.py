@@ -15,9 +15,10 @@ from django.db import connection, models
 from django.db.models import Max, Min
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
@@ -25,6 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from projects.audit import ensure_history_baseline
+from projects.concurrency import VERSION_FIELD
 from projects.forms import (
     AdminLoginForm,
     BudgetAdminForm,
@@ -50,6 +52,8 @@ from projects.resources import ProjectResource
 
 #: How many phase and budget changes the project history page lists.
 PART_HISTORY_LIMIT = 200
+#: Fields left out of the changed fields of a version: the version number changes every time.
+HISTORY_HIDDEN_FIELDS = [VERSION_FIELD]
 
 
 def _usable_keys(model_field, values):
@@ -177,7 +181,7 @@ class BudgetInline(SourceTextReadOnlyMixin, admin.TabularInline):
     model = Budget
     formset = UniqueKeyInlineFormSet
     form = BudgetAdminForm
-    fields = ("key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+    fields = tuple(name for name in BudgetAdminForm.Meta.fields if name != "project")
     prepopulated_fields = {"key": ("covers_en",)}
     extra = 0
     show_change_link = True
@@ -194,16 +198,76 @@ class QuantityInline(SourceTextReadOnlyMixin, admin.TabularInline):
     extra = 0
 
 
+def revert_reason(record):
+    """The change reason of a revert: which version, of when, it returned to."""
+    when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+    return gettext("Revert to version %(number)s of %(date)s") % {
+        "number": getattr(record, VERSION_FIELD),
+        "date": when,
+    }
+
+
 class PortfolioHistoryAdmin(SimpleHistoryAdmin):
     """History pages that show each version's changed fields and link users only for those
     allowed to see the user admin."""
 
     object_history_list_template = "admin/projects/object_history_list.html"
 
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each version's changed fields, as simple-history lists them, less the version
+        number itself (it changes at every save and is shown in its own column)."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=HISTORY_HIDDEN_FIELDS,
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
     def save_model(self, request, obj, form, change):
+        reverted_to = getattr(request, "_portal_reverted_to", None)
+        if change and reverted_to is None and not form.has_changed():
+            # Nothing changed: no save, so no empty version in the history and no new version
+            # number that would make other officials' open forms stale for nothing.
+            return
         if change:
             ensure_history_baseline(obj)
+        if reverted_to is not None:
+            obj._change_reason = revert_reason(reverted_to)
         super().save_model(request, obj, form, change)
+
+    # Revert ----------------------------------------------------------------------------------
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """simple-history's revert page; the revert is recorded and returns to the project."""
+        history = self.model.history
+        record = history.filter(
+            **{self.model._meta.pk.attname: object_id, "history_id": version_id}
+        ).first()
+        request._portal_reverted_to = record
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and getattr(request, "_portal_reverted_to", None) is not None:
+            # The revert page shows an old version's values; it is a change made to the current
+            # version, so it carries the current version number (a revert from a page opened
+            # before someone else's save is refused like any stale form).
+            stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+            if stored is not None:
+                setattr(obj, VERSION_FIELD, getattr(stored, VERSION_FIELD))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def response_change(self, request, obj):
+        reverted_to = getattr(request, "_portal_reverted_to", None)
+        if reverted_to is None:
+            return super().response_change(request, obj)
+        self.message_user(request, revert_reason(reverted_to), messages.SUCCESS)
+        project = obj if isinstance(obj, Project) else obj.project
+        return HttpResponseRedirect(reverse("admin:projects_project_change", args=[project.pk]))
 
 
 @admin.register(Project)
@@ -244,7 +308,7 @@ class ProjectAdmin(
     actions = ("publish", "unpublish")
     save_on_top = True
     fieldsets = (
-        (None, {"fields": ("title_en", "title_ko", "slug")}),
+        (None, {"fields": ("title_en", "title_ko", "slug", "version")}),
         (_("Summary for citizens"), {"fields": ("summary_en", "summary_ko")}),
         (
             _("Place in the plan"),
@@ -398,7 +462,7 @@ class ProjectAdmin(
                 changes = []
                 earlier = previous.get(record.id)
                 if earlier is not None and record.history_type == "~":
-                    delta = record.diff_against(earlier)
+                    delta = record.diff_against(earlier, excluded_fields=HISTORY_HIDDEN_FIELDS)
                     changes = HistoricalRecordContextHelper(
                         model, record
                     ).context_for_delta_changes(delta)
@@ -429,7 +493,7 @@ class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioH
     autocomplete_fields = ("project",)
     prepopulated_fields = {"key": ("name_en",)}
     fieldsets = (
-        (None, {"fields": ("project", "name_en", "name_ko", "key", "kind", "position")}),
+        (None, {"fields": ("project", "name_en", "name_ko", "key", "kind", "position", "version")}),
         (_("Dates"), {"fields": ("start_year", "start_month", "end_year", "end_month")}),
         (_("Source"), {"fields": ("source_text",)}),
     )
@@ -449,7 +513,7 @@ class BudgetAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, Portfolio
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
     prepopulated_fields = {"key": ("covers_en",)}
-    fields = ("project", "key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+    fields = BudgetAdminForm.Meta.fields
 
     @admin.display(description=_("amount"), ordering="amount_krw")
     def amount_display(self, budget):
@@ -517,6 +581,10 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
 
 admin.site.login_form = AdminLoginForm
+# The city's name on every admin page (templates/admin/base_site.html), in the official's language.
+admin.site.site_header = _("Busan strategic projects portal: administration")
+admin.site.site_title = _("Busan portal administration")
+admin.site.index_title = _("Portfolio and accounts")
 
 # Django's own user and group admins, with the same refusal of keys the database cannot look
 # up in their permission and group choices.

@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from projects.concurrency import VERSION_FIELD, ConcurrentEditFormMixin
 from projects.models import Budget, Phase, Project, Quantity
 
 #: Every field an official edits on a project, in spreadsheet order: the admin form and the
@@ -30,7 +31,7 @@ PROJECT_FIELDS = (
 )
 
 
-class ProjectAdminForm(forms.ModelForm):
+class ProjectAdminForm(ConcurrentEditFormMixin, forms.ModelForm):
     """The project form of the admin.
 
     A project's sectors always include its primary sector. Rather than reject a form that leaves
@@ -40,8 +41,9 @@ class ProjectAdminForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        # The admin's fieldsets choose the fields shown; this is the full editable set.
-        fields = PROJECT_FIELDS
+        # The admin's fieldsets choose the fields shown; this is the full editable set, plus
+        # the version the form was opened at (a stale form is refused: projects/concurrency.py).
+        fields = (*PROJECT_FIELDS, VERSION_FIELD)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,9 +71,10 @@ def duplicate_key_message(model):
     }
 
 
-class ProjectPartForm(forms.ModelForm):
+class ProjectPartForm(ConcurrentEditFormMixin, forms.ModelForm):
     """A phase, budget or quantity, whose key is unique within its project: a key already used
-    is reported on the key field (the unique constraint would report it for the whole form)."""
+    is reported on the key field (the unique constraint would report it for the whole form).
+    Phases and budgets carry a version, so that a stale form is refused (quantities do not)."""
 
     def clean(self):
         cleaned_data = super().clean()
@@ -105,6 +108,7 @@ class PhaseAdminForm(ProjectPartForm):
             "end_month",
             "source_text",
             "position",
+            VERSION_FIELD,
         )
 
 
@@ -127,7 +131,16 @@ class BudgetAdminForm(ProjectPartForm):
 
     class Meta:
         model = Budget
-        fields = ("project", "key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+        fields = (
+            "project",
+            "key",
+            "amount_krw",
+            "covers_en",
+            "covers_ko",
+            "year",
+            "source_text",
+            VERSION_FIELD,
+        )
 
 
 class QuantityAdminForm(ProjectPartForm):

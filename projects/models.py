@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from busanportal.i18n import translated
+from projects.concurrency import VersionedHistoricalRecords, version_field
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -358,8 +358,9 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    version = version_field()
 
-    history = HistoricalRecords()
+    history = VersionedHistoricalRecords()
     objects = ProjectManager()
 
     title = translated("title")
@@ -492,8 +493,9 @@ class Phase(models.Model):
         help_text=_("The words of the source that give this date."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    version = version_field()
 
-    history = HistoricalRecords()
+    history = VersionedHistoricalRecords()
     objects = PhaseManager()
 
     name = translated("name")
@@ -631,8 +633,9 @@ class Budget(models.Model):
         _("year"), null=True, blank=True, help_text=_("Blank when the source states no year.")
     )
     source_text = models.CharField(_("source text (verbatim)"), max_length=500, blank=True)
+    version = version_field()
 
-    history = HistoricalRecords()
+    history = VersionedHistoricalRecords()
     objects = ProjectPartManager()
 
     covers = translated("covers")
