@@ -13,7 +13,9 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         # Any change to the portfolio invalidates the cached public pages (busanportal/cache.py).
         from busanportal import cache
-        from projects import signals
+        from projects import document, signals
 
         cache.connect_signals()
         signals.connect_signals()
+        # `loaddata` never writes over an official's edit (projects/document.py).
+        document.guard_raw_loads()
