@@ -38,7 +38,10 @@ class SessionExpiryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
-        if session is not None and session.get(SESSION_KEY) is not None:
+        # Without a session cookie there is nothing to expire; reading the session would mark it
+        # accessed and make the public page uncacheable (busanportal/cache.py).
+        has_cookie = settings.SESSION_COOKIE_NAME in request.COOKIES
+        if session is not None and has_cookie and session.get(SESSION_KEY) is not None:
             now = time.time()
             if session_has_expired(session, now):
                 # flush() deletes the stored session and signs the user out; the request goes on

@@ -39,13 +39,13 @@ urlpatterns = [
     # Django's set_language view: the admin's language switch posts here.
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", site_views.healthz, name="healthz"),
-    path("api/", include("busanportal.api_urls")),
-    path("feeds/", include("busanportal.feed_urls")),
+    path("api/", include("projects.api_urls")),
+    path("feeds/", include("projects.feed_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
-    path("sectors/", include("sectors.urls")),
+    path("sectors/", include("projects.sector_urls")),
     prefix_default_language=False,
 )
 

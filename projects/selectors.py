@@ -40,16 +40,22 @@ class Facets:
     matching: int | None = None
 
 
+def sectors_with_project_counts(projects=None):
+    """Every sector annotated with ``project_count``: how many of ``projects`` (by default the
+    published ones) it has."""
+    if projects is None:
+        projects = Project.objects.published()
+    # Explicit order: Meta.ordering does not apply to aggregating queries.
+    return Sector.objects.annotate(
+        project_count=Count("projects", filter=Q(projects__in=projects))
+    ).order_by("position", "slug")
+
+
 def project_facets(filterset: ProjectFilterSet) -> Facets:
     """Facet counts for the current filter: choosing IT shows how many IT projects run each
     year, and the sector counts show what each other sector would add or give."""
     without_sector = filterset.queryset_without("sector")
-    sectors = list(
-        # Explicit order: Meta.ordering does not apply to aggregating queries.
-        Sector.objects.annotate(
-            project_count=Count("projects", filter=Q(projects__in=without_sector))
-        ).order_by("position", "slug")
-    )
+    sectors = list(sectors_with_project_counts(without_sector))
     without_program = filterset.queryset_without("program")
     programs = list(
         Program.objects.select_related("strategy")

@@ -7,21 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from busanportal.i18n import translated
 
 
-class SectorQuerySet(models.QuerySet):
-    """Questions about sectors."""
-
-    def with_project_counts(self):
-        """Annotate ``project_count``: the number of published projects in each sector."""
-        from projects.models import Project  # projects depends on sectors, not the reverse
-
-        published = Project.objects.published()
-        # Explicit order: Meta.ordering does not apply to aggregating queries.
-        return self.annotate(
-            project_count=models.Count("projects", filter=models.Q(projects__in=published))
-        ).order_by("position", "slug")
-
-
-class SectorManager(models.Manager.from_queryset(SectorQuerySet)):
+class SectorManager(models.Manager):
     """Looks sectors up by slug, their natural key in fixtures."""
 
     def get_by_natural_key(self, slug):

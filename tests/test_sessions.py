@@ -59,8 +59,7 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def official_client(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def official_client(client):
     user = User.objects.create_superuser("kim.minji", "minji.kim@busan.example", "pw")
     client.force_login(user)
     return client
@@ -130,7 +129,6 @@ def test_plain_http_development_cookies_have_no_prefix():
 
 
 def test_the_session_cookie_is_set_with_the_prefix_path_and_no_domain(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     User.objects.create_superuser("kim.minji", "minji.kim@busan.example", "pw")
     response = client.post(
         reverse("admin:login"), {"username": "kim.minji", "password": "pw", "next": ADMIN_INDEX}

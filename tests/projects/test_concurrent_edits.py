@@ -11,16 +11,12 @@ from django.urls import reverse
 
 from projects.models import Budget, Phase, Project
 from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory
-from tests.projects.test_admin import change_url, rendered_form_data
+from tests.helpers import rendered_form_data
+from tests.projects.test_admin import change_url
 
 pytestmark = pytest.mark.django_db
 
 IMPORTED_SLUG = "radiological-medical-sciences-complex"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def signed_in(username):
