@@ -19,9 +19,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -48,7 +45,8 @@ from projects.models import (
     SourceDocument,
     Strategy,
 )
-from projects.resources import ProjectResource
+from projects.resources import BudgetResource, PhaseResource, ProjectResource
+from projects.spreadsheets import SpreadsheetAdminMixin
 
 #: How many phase and budget changes the project history page lists.
 PART_HISTORY_LIMIT = 200
@@ -312,7 +310,10 @@ class PortfolioHistoryAdmin(SimpleHistoryAdmin):
 
 @admin.register(Project)
 class ProjectAdmin(
-    ImportExportMixin, SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin
+    SpreadsheetAdminMixin,
+    SafeAutocompleteAdminMixin,
+    SourceTextReadOnlyMixin,
+    PortfolioHistoryAdmin,
 ):
     """Projects: edit with their phases and budgets, publish, import and export, history."""
 
@@ -372,15 +373,9 @@ class ProjectAdmin(
     )
     object_history_template = "admin/projects/project/history.html"
 
-    # Import and export (django-import-export): CSV or Excel, previewed before it is saved.
+    # Import and export (projects/spreadsheets.py): CSV or Excel, previewed before it is saved.
     resource_classes = (ProjectResource,)
-    import_formats = (CSV, XLSX)
-    export_formats = (CSV, XLSX)
-    export_form_class = ExportForm  # every column, so that an export can be imported again
     import_template_name = "admin/projects/project/import.html"
-    import_error_display = ("message",)
-    # Excel needs the byte-order mark to read UTF-8 (Korean) text in a CSV file.
-    to_encoding = "utf-8-sig"
 
     def save_formset(self, request, form, formset, change):
         # Phases and budgets changed on the project page get a first version too (see audit).
@@ -446,35 +441,6 @@ class ProjectAdmin(
             )
         self.message_user(request, message % {"count": changed})
 
-    # Import and export permissions -------------------------------------------------------
-
-    def has_import_permission(self, request):
-        """Importing creates and changes projects, so it needs both permissions."""
-        return self.has_add_permission(request) and self.has_change_permission(request)
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
-
-    def get_import_data_kwargs(self, **kwargs):
-        # Roll the whole file back on any invalid row, also at the confirmation step (data may
-        # have changed since the preview).
-        data_kwargs = super().get_import_data_kwargs(**kwargs)
-        data_kwargs["rollback_on_validation_errors"] = True
-        return data_kwargs
-
-    def process_result(self, result, request):
-        """After the confirmed import: report success, or that nothing was saved."""
-        if result.has_errors() or result.has_validation_errors():
-            messages.error(
-                request,
-                _(
-                    "Nothing was imported: the file no longer passes the checks. Upload it "
-                    "again to see the errors."
-                ),
-            )
-            return HttpResponseRedirect(reverse("admin:projects_project_import"))
-        return super().process_result(result, request)
-
     # History -----------------------------------------------------------------------------
 
     def history_view(self, request, object_id, extra_context=None):
@@ -522,10 +488,16 @@ class ProjectAdmin(
 
 
 @admin.register(Phase)
-class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin):
-    """Phases on their own, for their history and for finding them across projects."""
+class PhaseAdmin(
+    SpreadsheetAdminMixin,
+    SafeAutocompleteAdminMixin,
+    SourceTextReadOnlyMixin,
+    PortfolioHistoryAdmin,
+):
+    """Phases on their own: their history, finding them across projects, spreadsheets."""
 
     form = PhaseAdminForm
+    resource_classes = (PhaseResource,)
     list_display = ("name_en", "project", "kind", "when", "key")
     list_filter = ("kind", "project__sectors")
     search_fields = ("name_en", "name_ko", "key", "project__title_en", "project__title_ko")
@@ -544,10 +516,16 @@ class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioH
 
 
 @admin.register(Budget)
-class BudgetAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin):
-    """Budgets on their own, for their history and for finding them across projects."""
+class BudgetAdmin(
+    SpreadsheetAdminMixin,
+    SafeAutocompleteAdminMixin,
+    SourceTextReadOnlyMixin,
+    PortfolioHistoryAdmin,
+):
+    """Budgets on their own: their history, finding them across projects, spreadsheets."""
 
     form = BudgetAdminForm
+    resource_classes = (BudgetResource,)
     list_display = ("project", "key", "amount_display", "year", "covers_en")
     search_fields = ("key", "covers_en", "covers_ko", "project__title_en", "project__title_ko")
     list_select_related = ("project",)
