@@ -5,6 +5,7 @@ that django-simple-history records who changed what and any post-save signal han
 Projects, phases and budgets keep a full history that can be read and reverted in the admin.
 """
 
+from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -277,6 +278,23 @@ class PortfolioHistoryAdmin(SimpleHistoryAdmin):
         if reverted_to is not None:
             obj._change_reason = revert_reason(reverted_to)
         super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            # Someone saved between this form's check and its save (the form's own check,
+            # projects/concurrency.py, catches every other case with a full message). The
+            # transaction was rolled back: nothing was saved.
+            self.message_user(
+                request,
+                _(
+                    "Not saved: someone else saved this record at the same moment. Here it is "
+                    "as they saved it; make your change again."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     # Revert ----------------------------------------------------------------------------------
 

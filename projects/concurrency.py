@@ -196,7 +196,7 @@ class ConcurrentEditFormMixin:
                 model_field = model._meta.get_field(name)
             except FieldDoesNotExist:  # a form-only field
                 continue
-            if model_field.concrete and model_field.editable:
+            if model_field.concrete and model_field.editable and not model_field.primary_key:
                 names.append(name)
         return names
 

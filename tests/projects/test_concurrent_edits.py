@@ -6,9 +6,11 @@ import pytest
 from concurrency.exceptions import RecordModifiedError
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
+from projects.concurrency import ConcurrentEditFormMixin
 from projects.models import Budget, Phase, Project
 from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory
 from tests.helpers import rendered_form_data
@@ -170,3 +172,19 @@ def test_the_database_refuses_a_save_from_an_older_version_whatever_the_caller()
     with pytest.raises(RecordModifiedError), transaction.atomic():
         second.save()
     assert Project.objects.get(pk=project.pk).title_en == "First"
+
+
+def test_a_save_racing_another_is_refused_without_an_error_page(official_a, monkeypatch):
+    # The other official's save lands between this form's check and its save: the check is
+    # made to pass, and the database's conditional update refuses the save.
+    project = ProjectFactory(title_en="Before")
+    data = rendered_form_data(official_a.get(change_url(project)))
+    data["title_en"] = "Mine"
+    Project.objects.filter(pk=project.pk).update(version=F("version") + 1, title_en="Theirs")
+    monkeypatch.setattr(ConcurrentEditFormMixin, "_refuse_stale_edit", lambda *args: None)
+
+    response = official_a.post(change_url(project), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == change_url(project)
+    assert Project.objects.get(pk=project.pk).title_en == "Theirs"
