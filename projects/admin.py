@@ -161,80 +161,67 @@ class SourceTextReadOnlyMixin:
         return readonly
 
 
-class PhaseInline(SourceTextReadOnlyMixin, admin.StackedInline):
-    """Phases on the project page; the model's ``clean()`` puts each error by its field.
+class ProjectPartInline(SourceTextReadOnlyMixin, admin.StackedInline):
+    """A project's phases, budgets or quantities on its page: the fields of the part's form
+    (from the data dictionary) less the project the inline belongs to; a key used once.
 
-    Stacked, with the short fields side by side: as a table, eleven columns made the project
-    page twice as wide as a 1,280 px screen, hiding the end year and Delete.
+    Stacked, with short fields side by side (``side_by_side``): as a table, the phases' eleven
+    columns made the project page twice as wide as a 1,280 px screen, hiding End year and
+    Delete.
     """
 
-    model = Phase
     formset = UniqueKeyInlineFormSet
+    extra = 0
+    #: Groups of short fields shown on one line; every other field has a line of its own.
+    side_by_side: tuple[tuple[str, ...], ...] = ()
+
+    def get_fields(self, request, obj=None):
+        return tuple(name for name in self.form._meta.fields if name != "project")
+
+    def get_fieldsets(self, request, obj=None):
+        fields = self.get_fields(request, obj)
+        lines, placed = [], set()
+        for name in fields:
+            if name in placed:
+                continue
+            group = next((group for group in self.side_by_side if name in group), (name,))
+            line = tuple(field for field in group if field in fields)
+            placed.update(line)
+            lines.append(line if len(line) > 1 else line[0])
+        return [(None, {"fields": lines})]
+
+
+class PhaseInline(ProjectPartInline):
+    """Phases on the project page; the model's ``clean()`` puts each error by its field."""
+
+    model = Phase
     form = PhaseAdminForm
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    ("name_en", "name_ko"),
-                    ("key", "kind", "position"),
-                    ("start_year", "start_month", "end_year", "end_month"),
-                    "source_text",
-                    VERSION_FIELD,
-                )
-            },
-        ),
+    side_by_side = (
+        ("name_en", "name_ko"),
+        ("start_year", "start_month", "end_year", "end_month"),
+        ("kind", "position"),
     )
     prepopulated_fields = {"key": ("name_en",)}
-    extra = 0
     show_change_link = True
 
 
-class BudgetInline(SourceTextReadOnlyMixin, admin.StackedInline):
+class BudgetInline(ProjectPartInline):
     """Budgets on the project page, in whole won."""
 
     model = Budget
-    formset = UniqueKeyInlineFormSet
     form = BudgetAdminForm
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    ("key", "amount_krw", "year"),
-                    ("covers_en", "covers_ko"),
-                    "source_text",
-                    VERSION_FIELD,
-                )
-            },
-        ),
-    )
+    side_by_side = (("amount_krw", "year"), ("covers_en", "covers_ko"))
     prepopulated_fields = {"key": ("covers_en",)}
-    extra = 0
     show_change_link = True
 
 
-class QuantityInline(SourceTextReadOnlyMixin, admin.StackedInline):
+class QuantityInline(ProjectPartInline):
     """Counted or measured facts on the project page."""
 
     model = Quantity
-    formset = UniqueKeyInlineFormSet
     form = QuantityAdminForm
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    ("key", "value"),
-                    ("unit_en", "unit_ko"),
-                    ("label_en", "label_ko"),
-                    "source_text",
-                )
-            },
-        ),
-    )
+    side_by_side = (("value", "unit_en", "unit_ko"), ("label_en", "label_ko"))
     prepopulated_fields = {"key": ("label_en",)}
-    extra = 0
 
 
 def revert_reason(record):

@@ -6,29 +6,9 @@ from django.core.validators import MaxLengthValidator
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from projects import datadictionary as dd
 from projects.concurrency import VERSION_FIELD, ConcurrentEditFormMixin
 from projects.models import Budget, Phase, Project, Quantity
-
-#: Every field an official edits on a project, in spreadsheet order: the admin form and the
-#: import/export columns (projects/resources.py) both use this one list.
-PROJECT_FIELDS = (
-    "slug",
-    "title_en",
-    "title_ko",
-    "summary_en",
-    "summary_ko",
-    "program",
-    "primary_sector",
-    "sectors",
-    "places",
-    "organisations",
-    "status",
-    "is_published",
-    "is_featured",
-    "position",
-    "source_document",
-    "source_text",
-)
 
 
 class ProjectAdminForm(ConcurrentEditFormMixin, forms.ModelForm):
@@ -43,7 +23,7 @@ class ProjectAdminForm(ConcurrentEditFormMixin, forms.ModelForm):
         model = Project
         # The admin's fieldsets choose the fields shown; this is the full editable set, plus
         # the version the form was opened at (a stale form is refused: projects/concurrency.py).
-        fields = (*PROJECT_FIELDS, VERSION_FIELD)
+        fields = (*dd.EDITABLE_PROJECT_FIELDS, VERSION_FIELD)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,20 +76,7 @@ class PhaseAdminForm(ProjectPartForm):
 
     class Meta:
         model = Phase
-        fields = (
-            "project",
-            "key",
-            "name_en",
-            "name_ko",
-            "kind",
-            "start_year",
-            "start_month",
-            "end_year",
-            "end_month",
-            "source_text",
-            "position",
-            VERSION_FIELD,
-        )
+        fields = (*dd.EDITABLE_PHASE_FIELDS, VERSION_FIELD)
 
 
 class WholeWonField(forms.IntegerField):
@@ -122,7 +89,7 @@ class WholeWonField(forms.IntegerField):
 
 
 class BudgetAdminForm(ProjectPartForm):
-    """A budget; the model's ``clean()`` rejects negative and absurd amounts by the field."""
+    """A budget; the amount's validators reject negative and absurd amounts by the field."""
 
     amount_krw = WholeWonField(
         label=_("amount (KRW)"),
@@ -131,40 +98,16 @@ class BudgetAdminForm(ProjectPartForm):
 
     class Meta:
         model = Budget
-        fields = (
-            "project",
-            "key",
-            "amount_krw",
-            "covers_en",
-            "covers_ko",
-            "year",
-            "source_text",
-            VERSION_FIELD,
-        )
+        fields = (*dd.EDITABLE_BUDGET_FIELDS, VERSION_FIELD)
 
 
 class QuantityAdminForm(ProjectPartForm):
-    """A counted or measured fact; the message for a negative value sits by the field (the
-    database constraint would otherwise report it for the whole form)."""
+    """A counted or measured fact; the value's validator puts the message for a negative value
+    by the field (the database constraint would otherwise report it for the whole form)."""
 
     class Meta:
         model = Quantity
-        fields = (
-            "project",
-            "key",
-            "value",
-            "unit_en",
-            "unit_ko",
-            "label_en",
-            "label_ko",
-            "source_text",
-        )
-
-    def clean_value(self):
-        value = self.cleaned_data.get("value")
-        if value is not None and value < 0:
-            raise forms.ValidationError(_("A quantity cannot be negative."))
-        return value
+        fields = dd.EDITABLE_QUANTITY_FIELDS
 
 
 class UniqueKeyInlineFormSet(BaseInlineFormSet):

@@ -33,9 +33,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from projects import datadictionary as dd
 from projects.audit import ensure_history_baseline
 from projects.concurrency import VERSION_FIELD
-from projects.forms import PROJECT_FIELDS
 from projects.models import (
     Budget,
     Organisation,
@@ -54,8 +54,8 @@ SLUG_SEPARATOR = ", "
 # On import, any run of commas, semicolons or spaces separates slugs (slugs contain none).
 SLUG_SPLIT = re.compile(r"[,;\s]+")
 
-#: The columns of a project spreadsheet, in order: the fields of the admin form.
-COLUMNS = PROJECT_FIELDS
+#: The columns of a project spreadsheet, in order: the fields officials edit, as the admin form.
+SPREADSHEET_COLUMNS = dd.EDITABLE_PROJECT_FIELDS
 
 
 def _is_blank(value) -> bool:
@@ -178,6 +178,16 @@ def text_field(name):
     return fields.Field(attribute=name, column_name=name, widget=TextWidget())
 
 
+def slug_field(name, model):
+    """A column naming one related record by its slug."""
+    return fields.Field(attribute=name, column_name=name, widget=SlugForeignKeyWidget(model))
+
+
+def slugs_field(name, model):
+    """A column naming several related records by their slugs."""
+    return fields.Field(attribute=name, column_name=name, widget=SlugManyToManyWidget(model))
+
+
 def keep_if_blank_field(name, widget):
     return fields.Field(attribute=name, column_name=name, widget=widget, saves_null_values=False)
 
@@ -274,30 +284,12 @@ class ProjectResource(PortfolioResourceMixin, resources.ModelResource):
     summary_en = text_field("summary_en")
     summary_ko = text_field("summary_ko")
     source_text = text_field("source_text")
-    source_document = fields.Field(
-        attribute="source_document",
-        column_name="source_document",
-        widget=SlugForeignKeyWidget(SourceDocument),
-    )
-    program = fields.Field(
-        attribute="program", column_name="program", widget=SlugForeignKeyWidget(Program)
-    )
-    primary_sector = fields.Field(
-        attribute="primary_sector",
-        column_name="primary_sector",
-        widget=SlugForeignKeyWidget(Sector),
-    )
-    sectors = fields.Field(
-        attribute="sectors", column_name="sectors", widget=SlugManyToManyWidget(Sector)
-    )
-    places = fields.Field(
-        attribute="places", column_name="places", widget=SlugManyToManyWidget(Place)
-    )
-    organisations = fields.Field(
-        attribute="organisations",
-        column_name="organisations",
-        widget=SlugManyToManyWidget(Organisation),
-    )
+    source_document = slug_field("source_document", SourceDocument)
+    program = slug_field("program", Program)
+    primary_sector = slug_field("primary_sector", Sector)
+    sectors = slugs_field("sectors", Sector)
+    places = slugs_field("places", Place)
+    organisations = slugs_field("organisations", Organisation)
     status = keep_if_blank_field("status", StatusWidget())
     is_published = keep_if_blank_field("is_published", YesNoWidget())
     is_featured = keep_if_blank_field("is_featured", YesNoWidget())
@@ -306,8 +298,8 @@ class ProjectResource(PortfolioResourceMixin, resources.ModelResource):
 
     class Meta:
         model = Project
-        fields = (*COLUMNS, VERSION_FIELD)
-        export_order = (*COLUMNS, VERSION_FIELD)
+        fields = (*SPREADSHEET_COLUMNS, VERSION_FIELD)
+        export_order = (*SPREADSHEET_COLUMNS, VERSION_FIELD)
         import_id_fields = ("slug",)
         # Validate every row with the model's own rules (required fields, slug format,
         # unique slug) so that each problem is reported against its column.
@@ -507,7 +499,9 @@ def part_fields(headers, widgets_by_name):
     return declared
 
 
-PHASE_HEADERS = {
+#: The Korean header text of each phase and budget column; the columns themselves, and their
+#: order, are the data dictionary's editable fields plus the version.
+KOREAN_HEADERS = {
     "project": "사업",
     "key": "키",
     "name_en": "이름(영어)",
@@ -517,21 +511,22 @@ PHASE_HEADERS = {
     "start_month": "시작 월",
     "end_year": "종료 연도",
     "end_month": "종료 월",
-    "source_text": "원문",
-    "position": "순서",
-    VERSION_FIELD: "버전",
-}
-
-BUDGET_HEADERS = {
-    "project": "사업",
-    "key": "키",
     "amount_krw": "금액(원)",
     "covers_en": "내용(영어)",
     "covers_ko": "내용(한국어)",
     "year": "연도",
     "source_text": "원문",
+    "position": "순서",
     VERSION_FIELD: "버전",
 }
+
+
+def korean_headers(names):
+    return {name: KOREAN_HEADERS[name] for name in (*names, VERSION_FIELD)}
+
+
+PHASE_HEADERS = korean_headers(dd.EDITABLE_PHASE_FIELDS)
+BUDGET_HEADERS = korean_headers(dd.EDITABLE_BUDGET_FIELDS)
 
 
 def part_resource(name, model, headers, widgets_by_name, doc):

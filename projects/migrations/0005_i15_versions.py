@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0003_search_indexes'),
+        ('projects', '0004_i13_validators'),
     ]
 
     operations = [
