@@ -50,8 +50,9 @@ def test_the_language_switch_turns_a_korean_browsers_admin_to_english(client):
 
 
 def test_the_public_site_keeps_its_language_in_the_address(client):
-    # The unprefixed public pages stay English whatever the browser says; /ko/ is Korean.
-    assert html_lang(client.get("/", **KOREAN_BROWSER)) == "en"
+    # An unprefixed public page other than "/" stays English whatever the browser says (the
+    # admin's negotiation does not reach it); /ko/ is Korean.
+    assert html_lang(client.get("/projects/", **KOREAN_BROWSER)) == "en"
 
 
 def test_the_sign_in_page_links_to_the_password_reset(client):
