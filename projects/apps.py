@@ -25,6 +25,7 @@ class ProjectsConfig(AppConfig):
             models.Phase,
             models.Budget,
             models.Quantity,
+            models.ProgressUpdate,
         )
         signals.connect_signals()
         # `loaddata` never writes over an official's edit (projects/document.py).

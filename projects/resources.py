@@ -9,8 +9,10 @@ Rules the officials rely on:
 
 * The whole file is checked before anything is saved; one bad row and nothing is imported. Every
   error names its row and its column.
-* A blank cell in ``status``, ``is_published``, ``is_featured`` or ``position`` keeps the current
-  value (or the default for a new project); a blank text cell clears the text.
+* A blank cell in ``is_published``, ``is_featured`` or ``position`` keeps the current value (or
+  the default for a new project); a blank text cell clears the text.
+* There is no status column: a project's status is that of its latest published progress report,
+  entered in the admin with its date and source.
 * The verbatim source text of a project imported from the source document cannot be changed.
 * The primary sector is always one of the project's sectors; it is added if the row leaves it out.
 * Every saved row is recorded in the project's history with the importing user and the file name
@@ -38,13 +40,15 @@ from projects.audit import ensure_history_baseline
 from projects.concurrency import VERSION_FIELD
 from projects.models import (
     Budget,
+    BudgetStage,
+    MilestoneState,
     Organisation,
+    PaymentSource,
     Phase,
     PhaseKind,
     Place,
     Program,
     Project,
-    ProjectStatus,
     SourceDocument,
 )
 from sectors.models import Sector
@@ -125,19 +129,6 @@ class KeepIfBlankMixin:
         if _is_blank(value):
             return None
         return self.clean_value(value)
-
-
-class StatusWidget(KeepIfBlankMixin, widgets.Widget):
-    """A project status by its code, e.g. ``in-progress``."""
-
-    def clean_value(self, value):
-        code = str(value).strip().lower()
-        if code not in ProjectStatus.values:
-            raise ValueError(
-                _("“%(value)s” is not a status. Use one of: %(choices)s.")
-                % {"value": value, "choices": ", ".join(ProjectStatus.values)}
-            )
-        return code
 
 
 class YesNoWidget(KeepIfBlankMixin, widgets.BooleanWidget):
@@ -290,7 +281,6 @@ class ProjectResource(PortfolioResourceMixin, resources.ModelResource):
     sectors = slugs_field("sectors", Sector)
     places = slugs_field("places", Place)
     organisations = slugs_field("organisations", Organisation)
-    status = keep_if_blank_field("status", StatusWidget())
     is_published = keep_if_blank_field("is_published", YesNoWidget())
     is_featured = keep_if_blank_field("is_featured", YesNoWidget())
     position = keep_if_blank_field("position", WholeNumberWidget())
@@ -517,6 +507,16 @@ KOREAN_HEADERS = {
     "year": "연도",
     "source_text": "원문",
     "position": "순서",
+    "actual_start_year": "실제 시작 연도",
+    "actual_start_month": "실제 시작 월",
+    "actual_end_year": "실제 종료 연도",
+    "actual_end_month": "실제 종료 월",
+    "milestone_state": "달성 상태",
+    "date_met": "달성일",
+    "actual_source_title": "실제 일정 출처(제목)",
+    "actual_source_url": "실제 일정 출처(주소)",
+    "payer": "부담 주체",
+    "stage": "예산 단계",
     VERSION_FIELD: "버전",
 }
 
@@ -564,6 +564,12 @@ PhaseResource = part_resource(
         "end_year": NullableNumberWidget(),
         "end_month": NullableNumberWidget(),
         "position": WholeNumberWidget(),
+        "actual_start_year": NullableNumberWidget(),
+        "actual_start_month": NullableNumberWidget(),
+        "actual_end_year": NullableNumberWidget(),
+        "actual_end_month": NullableNumberWidget(),
+        "milestone_state": ChoiceWidget(MilestoneState),
+        "date_met": widgets.DateWidget(),
         VERSION_FIELD: WholeNumberWidget(),
     },
     """Phases as rows: ``구분 (kind)`` is ``period`` or ``milestone``; blank months and end
@@ -578,6 +584,8 @@ BudgetResource = part_resource(
         "project": SlugForeignKeyWidget(Project),
         "amount_krw": WholeWonWidget(),
         "year": NullableNumberWidget(),
+        "payer": ChoiceWidget(PaymentSource),
+        "stage": ChoiceWidget(BudgetStage),
         VERSION_FIELD: WholeNumberWidget(),
     },
     """Budgets as rows: ``금액(원) (amount_krw)`` in whole won (commas allowed); a blank year

@@ -125,7 +125,7 @@ def test_a_stale_phase_edit_on_the_project_page_is_refused(official_a, official_
         for inline in refused.context["inline_admin_formsets"]
         if inline.formset.prefix == "phases"
     )
-    assert "End year: now “2019”." in refusal(refused, formset.forms[0])
+    assert "Planned end year: now “2019”." in refusal(refused, formset.forms[0])
     assert formset.forms[0]["name_en"].value() == "Site preparation"
     assert str(formset.forms[0]["end_year"].value()) == "2019"
 

@@ -197,7 +197,8 @@ def test_the_budget_template_has_the_korean_headers_and_no_row(editor_client):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines == [
         "사업 (project),키 (key),금액(원) (amount_krw),내용(영어) (covers_en),"
-        "내용(한국어) (covers_ko),연도 (year),원문 (source_text),버전 (version)"
+        "내용(한국어) (covers_ko),연도 (year),부담 주체 (payer),예산 단계 (stage),"
+        "원문 (source_text),버전 (version)"
     ]
 
 
