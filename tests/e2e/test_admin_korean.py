@@ -128,3 +128,15 @@ def test_the_language_switch_turns_the_admin_to_english(page):
         "Busan strategic projects portal: administration"
     )
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_the_progress_report_form_is_in_korean_accessible_and_fits(page, console_problems):
+    sign_in(page)
+    page.goto("/admin/projects/progressupdate/add/")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    expect(page.locator("#content h1")).to_contain_text("추가")
+    assert violations(page, console_problems) == []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        measured = widths(page)
+        assert measured["scroll"] == measured["client"], (width, measured)

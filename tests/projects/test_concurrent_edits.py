@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from projects.concurrency import ConcurrentEditFormMixin
 from projects.models import Budget, Phase, Project
-from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory
+from tests.factories import BudgetFactory, PhaseFactory, ProgressUpdateFactory, ProjectFactory
 from tests.helpers import rendered_form_data
 from tests.projects.test_admin import change_url
 
@@ -188,3 +188,22 @@ def test_a_save_racing_another_is_refused_without_an_error_page(official_a, monk
     assert response.status_code == 302
     assert response["Location"] == change_url(project)
     assert Project.objects.get(pk=project.pk).title_en == "Theirs"
+
+
+def test_a_stale_progress_report_form_is_refused(official_a, official_b):
+    report = ProgressUpdateFactory(progress_percent=10)
+    url = reverse("admin:projects_progressupdate_change", args=[report.pk])
+    stale = rendered_form_data(official_b.get(url))
+    mine = rendered_form_data(official_a.get(url))
+    mine["progress_percent"] = "40"
+    assert official_a.post(url, mine).status_code == 302
+
+    stale["note_en"] = "Typed by Park"
+    refused = official_b.post(url, stale)
+
+    assert refused.status_code == 200
+    report.refresh_from_db()
+    assert (report.progress_percent, report.note_en) == (40, report.note_en)
+    assert report.note_en != "Typed by Park"
+    assert form_value(refused, "note_en") == "Typed by Park"
+    assert str(form_value(refused, "progress_percent")) == "40"
