@@ -9,8 +9,13 @@ TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-not-a-secret-$(shell id -
 # Production as deployed: nothing switched off, and a fresh random key of production length.
 DEPLOY_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$(shell python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
 DEV_ENV := DJANGO_DEBUG=1
+# `make run` and `make serve` listen on 127.0.0.1:$(PORT).
+PORT ?= 8000
+# `make serve`: production settings on this machine. Plain HTTP on the loopback address, so the
+# HTTPS redirect is off; everything else (debug off, hashed static files, a fresh key) as deployed.
+SERVE_ENV = $(DEPLOY_ENV) DJANGO_SECURE_SSL_REDIRECT=0
 
-.PHONY: install run migrate lint format test pytest fault e2e node_modules check check-deploy static messages clean
+.PHONY: install run serve migrate lint format test pytest fault e2e node_modules check check-deploy static messages clean
 
 install: $(STAMP)
 
@@ -24,12 +29,34 @@ $(STAMP): requirements.txt
 messages: install
 	@if [ -d locale ]; then $(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; fi
 
+# load_document inserts what the database lacks and never overwrites an official's edit
+# (projects/document.py); it lists the rows it left alone.
 migrate: install messages
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
-	$(DEV_ENV) $(PY) manage.py loaddata busan
+	$(DEV_ENV) $(PY) manage.py load_document
+
+define FIRST_ADMIN_HINT
+@echo ""
+@echo "Serving http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
+@echo "First admin account: DJANGO_DEBUG=1 $(PY) manage.py createsuperuser"
+@echo "An official's account: DJANGO_DEBUG=1 $(PY) manage.py create_editor USERNAME EMAIL"
+@echo ""
+endef
 
 run: migrate
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(FIRST_ADMIN_HINT)
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The site as production runs it, on this machine: debug off, gunicorn, collected static files,
+# a freshly generated key (sessions end when it stops), no HTTPS redirect on the loopback address.
+# (The commands are not echoed: they carry the key.)
+serve: install messages
+	@echo "Production settings: debug off, a generated key, no HTTPS redirect on 127.0.0.1"
+	@$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	@$(SERVE_ENV) $(PY) manage.py load_document
+	@$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(FIRST_ADMIN_HINT)
+	@$(SERVE_ENV) $(VENV)/bin/gunicorn busanportal.wsgi --bind 127.0.0.1:$(PORT) --workers 2
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -67,6 +94,7 @@ e2e: install messages node_modules
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(TEST_ENV) $(VENV)/bin/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 test: lint pytest
+	@echo "Browser tests (axe, HTML validity, flows in Chromium) run separately: make e2e"
 
 check: install
 	$(TEST_ENV) $(PY) manage.py check

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "import_export",
+    "concurrency",  # optimistic locking: a stale form is refused (projects/concurrency.py)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, so /api/docs/ needs no CDN
@@ -82,7 +83,11 @@ MIDDLEWARE = [
     # (which stores plain bodies; each answer is compressed on the way out). busanportal/http.py
     "busanportal.http.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Signed-in sessions end after 30 minutes idle or 12 hours in all (below).
+    "busanportal.sessions.SessionExpiryMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The admin follows the official's language cookie or browser (busanportal/locale.py).
+    "busanportal.locale.NegotiatedLanguageMiddleware",
     # Before the page cache, so that a cached English home page never answers a Korean browser:
     # "/" redirects by the language cookie or Accept-Language (busanportal/language.py).
     "busanportal.language.PreferredLanguageMiddleware",
@@ -178,6 +183,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Paths outside i18n_patterns whose language is negotiated (cookie, then Accept-Language) rather
+# than fixed to LANGUAGE_CODE: the admin speaks Korean to a Korean browser.
+LANGUAGE_NEGOTIATED_PATHS = ["/admin/"]
 # The reader's explicit choice (the language switch, Django's set_language) is kept a year;
 # only "/" reads it (busanportal/language.py). Not needed by scripts, never sent cross-site.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
@@ -288,6 +296,18 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True  # nothing on the site reads the token from JavaScript
 CSRF_COOKIE_SAMESITE = "Lax"
+# The __Host- prefix makes the browser refuse these cookies unless they are Secure, for the whole
+# site and for this host only (no Domain), so that a subdomain cannot plant or overwrite them.
+# Browsers accept it only over HTTPS (and on localhost), hence only with Secure cookies.
+if env_bool("DJANGO_COOKIE_HOST_PREFIX", SESSION_COOKIE_SECURE):
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Admin sessions end after DJANGO_SESSION_IDLE_SECONDS without a request (30 minutes) and after
+# DJANGO_SESSION_MAX_SECONDS in all (12 hours), however active (busanportal/sessions.py).
+SESSION_IDLE_SECONDS = int(os.environ.get("DJANGO_SESSION_IDLE_SECONDS", "1800"))
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_MAX_SECONDS", "43200"))
+
 # e.g. https://portal.busan.go.kr when the proxy rewrites the Host header.
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -391,6 +411,22 @@ PRIVACY_RETENTION_DAYS = int(os.environ.get("DJANGO_PRIVACY_RETENTION_DAYS", "90
 
 # The portal's one source document; every imported project points to it.
 PORTAL_SOURCE_DOCUMENT_SLUG = "busan-future-strategic-industry"
+
+# E-mail (the admin's password reset). With debug on, messages are printed on the console; in
+# production they go out through the SMTP server named by the environment.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10  # seconds: a dead mail server must not hold a worker
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # `python manage.py loaddata busan` finds fixtures/busan.json.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

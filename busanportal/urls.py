@@ -14,8 +14,19 @@ from busanportal import language
 from busanportal import views as site_views
 
 urlpatterns = [
-    # The one-time link `create_editor --no-input` prints lets a new official set a password;
-    # the admin app's own templates render these pages. They precede the admin's catch-all.
+    # Password reset from the admin's sign-in page ("Forgotten your login credentials?"), and
+    # the one-time link `create_editor --no-input` prints for a new official. The admin app's
+    # own templates render these pages; they precede the admin's catch-all.
+    path(
+        "admin/password-reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path(
         "admin/password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),
@@ -32,7 +43,8 @@ urlpatterns = [
     path("feeds/", include("projects.feed_urls")),
     # The Korean twin of the feed of changes; the other feeds are language-neutral.
     path("ko/feeds/", include("projects.korean_feed_urls")),
-    # The language switch: Django's set_language behind a same-origin check.
+    # The language switch (public pages and the admin): Django's set_language behind a
+    # same-origin check.
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("", include("projects.sitemap_urls")),

@@ -6,6 +6,7 @@ Projects, phases, budgets and quantities keep a full history that can be read an
 the admin; each change can carry its kind, reason and source, which the public change log shows.
 """
 
+from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -16,16 +17,15 @@ from django.db import connection, models
 from django.db.models import Max, Min
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from projects.audit import ensure_history_baseline
+from projects.concurrency import VERSION_FIELD
 from projects.forms import (
     CHANGE_FIELDS,
     AdminLoginForm,
@@ -53,10 +53,13 @@ from projects.models import (
     Strategy,
 )
 from projects.progress import progress_sentence
-from projects.resources import ProjectResource
+from projects.resources import BudgetResource, PhaseResource, ProjectResource
+from projects.spreadsheets import SpreadsheetAdminMixin
 
 #: How many phase and budget changes the project history page lists.
 PART_HISTORY_LIMIT = 200
+#: Fields left out of the changed fields of a version: the version number changes every time.
+HISTORY_HIDDEN_FIELDS = [VERSION_FIELD]
 
 
 def _usable_keys(model_field, values):
@@ -169,19 +172,38 @@ class SourceTextReadOnlyMixin:
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ProjectPartInline(SourceTextReadOnlyMixin, admin.TabularInline):
+class ProjectPartInline(SourceTextReadOnlyMixin, admin.StackedInline):
     """A project's phases, budgets or quantities on its page: the fields of the part's form
-    (from the data dictionary) less the project the inline belongs to; a key used once."""
+    (from the data dictionary) less the project the inline belongs to; a key used once.
+
+    Stacked, with short fields side by side (``side_by_side``): as a table, the phases' eleven
+    columns made the project page twice as wide as a 1,280 px screen, hiding End year and
+    Delete.
+    """
 
     formset = UniqueKeyInlineFormSet
     formfield_overrides = HTTPS_URLS
     extra = 0
+    #: Groups of short fields shown on one line; every other field has a line of its own.
+    side_by_side: tuple[tuple[str, ...], ...] = ()
 
     def get_fields(self, request, obj=None):
         # The change's kind, reason and source come last (asked when a planned date, an amount
         # or a source text changes).
         fields = (name for name in self.form._meta.fields if name != "project")
         return (*fields, *CHANGE_FIELDS)
+
+    def get_fieldsets(self, request, obj=None):
+        fields = self.get_fields(request, obj)
+        lines, placed = [], set()
+        for name in fields:
+            if name in placed:
+                continue
+            group = next((group for group in self.side_by_side if name in group), (name,))
+            line = tuple(field for field in group if field in fields)
+            placed.update(line)
+            lines.append(line if len(line) > 1 else line[0])
+        return [(None, {"fields": lines})]
 
 
 class PhaseInline(ProjectPartInline):
@@ -190,6 +212,14 @@ class PhaseInline(ProjectPartInline):
 
     model = Phase
     form = PhaseAdminForm
+    side_by_side = (
+        ("name_en", "name_ko"),
+        ("start_year", "start_month", "end_year", "end_month"),
+        ("kind", "position"),
+        ("actual_start_year", "actual_start_month", "actual_end_year", "actual_end_month"),
+        ("milestone_state", "date_met"),
+        ("actual_source_title", "actual_source_url"),
+    )
     prepopulated_fields = {"key": ("name_en",)}
     show_change_link = True
 
@@ -199,6 +229,7 @@ class BudgetInline(ProjectPartInline):
 
     model = Budget
     form = BudgetAdminForm
+    side_by_side = (("amount_krw", "year"), ("covers_en", "covers_ko"), ("payer", "stage"))
     prepopulated_fields = {"key": ("covers_en",)}
     show_change_link = True
 
@@ -227,6 +258,7 @@ class QuantityInline(ProjectPartInline):
 
     model = Quantity
     form = QuantityAdminForm
+    side_by_side = (("value", "unit_en", "unit_ko"), ("label_en", "label_ko"))
     prepopulated_fields = {"key": ("label_en",)}
     show_change_link = True
 
@@ -244,38 +276,109 @@ CHANGE_FIELDSET = (
 )
 
 
+def revert_reason(record):
+    """The change reason of a revert: which version, of when, it returned to."""
+    when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+    return gettext("Revert to version %(number)s of %(date)s") % {
+        "number": getattr(record, VERSION_FIELD),
+        "date": when,
+    }
+
+
 class PortfolioHistoryAdmin(SimpleHistoryAdmin):
     """History pages that show each version's changed fields and link users only for those
     allowed to see the user admin. A revert is recorded as a change of kind "revert"."""
 
     object_history_list_template = "admin/projects/object_history_list.html"
 
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each version's changed fields, as simple-history lists them, less the version
+        number itself (it changes at every save and is shown in its own column)."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=HISTORY_HIDDEN_FIELDS,
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
     def save_model(self, request, obj, form, change):
+        reverted_to = getattr(request, "_portal_reverted_to", None)
+        if change and reverted_to is None and not form.has_changed():
+            # Nothing changed: no save, so no empty version in the history and no new version
+            # number that would make other officials' open forms stale for nothing.
+            return
         if change:
             ensure_history_baseline(obj)
+        if reverted_to is not None:
+            obj._change_reason = revert_reason(reverted_to)
         super().save_model(request, obj, form, change)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # The form of this view restores ``version``: get_form marks it as a revert.
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            request.reverting_version = self.model.history.filter(
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            # Someone saved between this form's check and its save (the form's own check,
+            # projects/concurrency.py, catches every other case with a full message). The
+            # transaction was rolled back: nothing was saved.
+            self.message_user(
+                request,
+                _(
+                    "Not saved: someone else saved this record at the same moment. Here it is "
+                    "as they saved it; make your change again."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+    # Revert ----------------------------------------------------------------------------------
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """simple-history's revert page; the revert is recorded and returns to the project."""
+        try:
+            record = self.model.history.filter(
                 **{self.model._meta.pk.attname: object_id, "history_id": version_id}
             ).first()
         except (ValueError, TypeError, ValidationError):
-            request.reverting_version = None
+            record = None
+        # The form marks the save as a revert (kind); save_model and response_change name it.
+        request.reverting_version = record
+        request._portal_reverted_to = record
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and getattr(request, "_portal_reverted_to", None) is not None:
+            # The revert page shows an old version's values; it is a change made to the current
+            # version, so it carries the current version number (a revert from a page opened
+            # before someone else's save is refused like any stale form).
+            stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+            if stored is not None:
+                setattr(obj, VERSION_FIELD, getattr(stored, VERSION_FIELD))
         form = super().get_form(request, obj, change=change, **kwargs)
         version = getattr(request, "reverting_version", None)
         if version is not None and issubclass(form, ChangeDetailsMixin):
             form = type(form.__name__, (form,), {"reverting": version})
         return form
 
+    def response_change(self, request, obj):
+        reverted_to = getattr(request, "_portal_reverted_to", None)
+        if reverted_to is None:
+            return super().response_change(request, obj)
+        self.message_user(request, revert_reason(reverted_to), messages.SUCCESS)
+        project = obj if isinstance(obj, Project) else obj.project
+        return HttpResponseRedirect(reverse("admin:projects_project_change", args=[project.pk]))
+
 
 @admin.register(Project)
 class ProjectAdmin(
-    ImportExportMixin, SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin
+    SpreadsheetAdminMixin,
+    SafeAutocompleteAdminMixin,
+    SourceTextReadOnlyMixin,
+    PortfolioHistoryAdmin,
 ):
     """Projects: edit with their phases and budgets, publish, import and export, history."""
 
@@ -311,7 +414,7 @@ class ProjectAdmin(
     actions = ("publish", "unpublish")
     save_on_top = True
     fieldsets = (
-        (None, {"fields": ("title_en", "title_ko", "slug")}),
+        (None, {"fields": ("title_en", "title_ko", "slug", "version")}),
         (_("Summary for citizens"), {"fields": ("summary_en", "summary_ko")}),
         (
             _("Place in the plan"),
@@ -342,15 +445,9 @@ class ProjectAdmin(
     )
     object_history_template = "admin/projects/project/history.html"
 
-    # Import and export (django-import-export): CSV or Excel, previewed before it is saved.
+    # Import and export (projects/spreadsheets.py): CSV or Excel, previewed before it is saved.
     resource_classes = (ProjectResource,)
-    import_formats = (CSV, XLSX)
-    export_formats = (CSV, XLSX)
-    export_form_class = ExportForm  # every column, so that an export can be imported again
     import_template_name = "admin/projects/project/import.html"
-    import_error_display = ("message",)
-    # Excel needs the byte-order mark to read UTF-8 (Korean) text in a CSV file.
-    to_encoding = "utf-8-sig"
 
     def save_model(self, request, obj, form, change):
         # The project's version is recorded once, after its links to sectors, places and
@@ -442,35 +539,6 @@ class ProjectAdmin(
             )
         self.message_user(request, message % {"count": changed})
 
-    # Import and export permissions -------------------------------------------------------
-
-    def has_import_permission(self, request):
-        """Importing creates and changes projects, so it needs both permissions."""
-        return self.has_add_permission(request) and self.has_change_permission(request)
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
-
-    def get_import_data_kwargs(self, **kwargs):
-        # Roll the whole file back on any invalid row, also at the confirmation step (data may
-        # have changed since the preview).
-        data_kwargs = super().get_import_data_kwargs(**kwargs)
-        data_kwargs["rollback_on_validation_errors"] = True
-        return data_kwargs
-
-    def process_result(self, result, request):
-        """After the confirmed import: report success, or that nothing was saved."""
-        if result.has_errors() or result.has_validation_errors():
-            messages.error(
-                request,
-                _(
-                    "Nothing was imported: the file no longer passes the checks. Upload it "
-                    "again to see the errors."
-                ),
-            )
-            return HttpResponseRedirect(reverse("admin:projects_project_import"))
-        return super().process_result(result, request)
-
     # History -----------------------------------------------------------------------------
 
     def history_view(self, request, object_id, extra_context=None):
@@ -498,7 +566,7 @@ class ProjectAdmin(
                 changes = []
                 earlier = previous.get(record.id)
                 if earlier is not None and record.history_type == "~":
-                    delta = record.diff_against(earlier)
+                    delta = record.diff_against(earlier, excluded_fields=HISTORY_HIDDEN_FIELDS)
                     changes = HistoricalRecordContextHelper(
                         model, record
                     ).context_for_delta_changes(delta)
@@ -545,7 +613,7 @@ class ProgressUpdateAdmin(SafeAutocompleteAdminMixin, PortfolioHistoryAdmin):
     date_hierarchy = "as_of"
     readonly_fields = ("entered_by", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("project", "as_of", "status", "progress_percent")}),
+        (None, {"fields": ("project", "as_of", "status", "progress_percent", "version")}),
         (_("Note"), {"fields": ("note_en", "note_ko")}),
         (_("Source"), {"fields": ("source_title", "source_url")}),
         (
@@ -564,10 +632,16 @@ class ProgressUpdateAdmin(SafeAutocompleteAdminMixin, PortfolioHistoryAdmin):
 
 
 @admin.register(Phase)
-class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin):
-    """Phases on their own, for their history and for finding them across projects."""
+class PhaseAdmin(
+    SpreadsheetAdminMixin,
+    SafeAutocompleteAdminMixin,
+    SourceTextReadOnlyMixin,
+    PortfolioHistoryAdmin,
+):
+    """Phases on their own: their history, finding them across projects, spreadsheets."""
 
     form = PhaseAdminForm
+    resource_classes = (PhaseResource,)
     formfield_overrides = HTTPS_URLS
     list_display = ("name_en", "project", "kind", "when", "actual_when", "state_display", "key")
     list_filter = ("kind", "milestone_state", "project__sectors")
@@ -576,7 +650,7 @@ class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioH
     autocomplete_fields = ("project",)
     prepopulated_fields = {"key": ("name_en",)}
     fieldsets = (
-        (None, {"fields": ("project", "name_en", "name_ko", "key", "kind", "position")}),
+        (None, {"fields": ("project", "name_en", "name_ko", "key", "kind", "position", "version")}),
         (
             _("Planned dates (the document's)"),
             {"fields": ("start_year", "start_month", "end_year", "end_month", "source_text")},
@@ -618,10 +692,16 @@ class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioH
 
 
 @admin.register(Budget)
-class BudgetAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin):
-    """Budgets on their own, for their history and for finding them across projects."""
+class BudgetAdmin(
+    SpreadsheetAdminMixin,
+    SafeAutocompleteAdminMixin,
+    SourceTextReadOnlyMixin,
+    PortfolioHistoryAdmin,
+):
+    """Budgets on their own: their history, finding them across projects, spreadsheets."""
 
     form = BudgetAdminForm
+    resource_classes = (BudgetResource,)
     list_display = ("project", "key", "amount_display", "year", "payer", "stage", "covers_en")
     list_filter = ("payer", "stage")
     search_fields = ("key", "covers_en", "covers_ko", "project__title_en", "project__title_ko")
@@ -697,6 +777,10 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
 
 admin.site.login_form = AdminLoginForm
+# The city's name on every admin page (templates/admin/base_site.html), in the official's language.
+admin.site.site_header = _("Busan strategic projects portal: administration")
+admin.site.site_title = _("Busan portal administration")
+admin.site.index_title = _("Portfolio and accounts")
 
 # Django's own user and group admins, with the same refusal of keys the database cannot look
 # up in their permission and group choices.

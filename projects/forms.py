@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects import datadictionary as dd
+from projects.concurrency import VERSION_FIELD, ConcurrentEditFormMixin
 from projects.history import (
     CHOSEN_KINDS,
     REASON_MAX_LENGTH,
@@ -138,7 +139,7 @@ class ChangeDetailsMixin(forms.ModelForm):
         return cleaned_data
 
 
-class ProjectAdminForm(ChangeDetailsMixin, forms.ModelForm):
+class ProjectAdminForm(ChangeDetailsMixin, ConcurrentEditFormMixin, forms.ModelForm):
     """The project form of the admin.
 
     A project's sectors always include its primary sector. Rather than reject a form that leaves
@@ -148,8 +149,9 @@ class ProjectAdminForm(ChangeDetailsMixin, forms.ModelForm):
 
     class Meta:
         model = Project
-        # The admin's fieldsets choose the fields shown; this is the full editable set.
-        fields = dd.EDITABLE_PROJECT_FIELDS
+        # The admin's fieldsets choose the fields shown; this is the full editable set, plus
+        # the version the form was opened at (a stale form is refused: projects/concurrency.py).
+        fields = (*dd.EDITABLE_PROJECT_FIELDS, VERSION_FIELD)
 
     guarded_fields = ("source_text",)
 
@@ -179,9 +181,10 @@ def duplicate_key_message(model):
     }
 
 
-class ProjectPartForm(forms.ModelForm):
+class ProjectPartForm(ConcurrentEditFormMixin, forms.ModelForm):
     """A phase, budget or quantity, whose key is unique within its project: a key already used
     is reported on the key field (the unique constraint would report it for the whole form).
+    Phases and budgets carry a version, so that a stale form is refused (quantities do not).
 
     The choices in ``choice_defaults`` (added later than the form's first rows and posts) may be
     left out: they then take their "nothing reported" value instead of "This field is required".
@@ -221,7 +224,7 @@ class PhaseAdminForm(ChangeDetailsMixin, ProjectPartForm):
 
     class Meta:
         model = Phase
-        fields = dd.EDITABLE_PHASE_FIELDS
+        fields = (*dd.EDITABLE_PHASE_FIELDS, VERSION_FIELD)
         formfield_callback = https_urls
 
     choice_defaults = {"milestone_state": MilestoneState.SCHEDULED}
@@ -249,7 +252,7 @@ class BudgetAdminForm(ChangeDetailsMixin, ProjectPartForm):
 
     class Meta:
         model = Budget
-        fields = dd.EDITABLE_BUDGET_FIELDS
+        fields = (*dd.EDITABLE_BUDGET_FIELDS, VERSION_FIELD)
 
     choice_defaults = {"payer": PaymentSource.NOT_STATED, "stage": BudgetStage.NOT_STATED}
 
@@ -266,12 +269,13 @@ class QuantityAdminForm(ChangeDetailsMixin, ProjectPartForm):
         fields = dd.EDITABLE_QUANTITY_FIELDS
 
 
-class ProgressUpdateAdminForm(forms.ModelForm):
-    """A progress report; who entered it is set by the admin, not typed."""
+class ProgressUpdateAdminForm(ConcurrentEditFormMixin, forms.ModelForm):
+    """A progress report; who entered it is set by the admin, not typed. A stale form is
+    refused (projects/concurrency.py)."""
 
     class Meta:
         model = ProgressUpdate
-        fields = dd.EDITABLE_PROGRESS_UPDATE_FIELDS
+        fields = (*dd.EDITABLE_PROGRESS_UPDATE_FIELDS, VERSION_FIELD)
         formfield_callback = https_urls
 
 

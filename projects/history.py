@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from projects.concurrency import VersionedHistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
 #: The longest reason and source an official may give (the form says so beside the field).
@@ -60,7 +62,8 @@ _ALL_RECORDS = []
 def portfolio_history(**kwargs):
     """The ``HistoricalRecords`` of a portfolio model: with the change's kind and source, and a
     reason of any length."""
-    records = HistoricalRecords(
+    # Versioned: each version keeps its django-concurrency number as a plain integer.
+    records = VersionedHistoricalRecords(
         bases=[ChangeRecord],
         history_change_reason_field=models.TextField(null=True),
         **kwargs,

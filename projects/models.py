@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from busanportal.i18n import translated
 from busanportal.models import SluggedModel, SlugManager, slug_natural_key
+from projects.concurrency import version_field
 from projects.history import portfolio_history
 
 MIN_YEAR = 1900
@@ -443,6 +444,7 @@ class Project(SluggedModel):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    version = version_field()
 
     # The links to sectors, places and organisations are versioned too, so that a change of a
     # project's sectors is in its public change log. The current-progress columns are copies
@@ -647,6 +649,7 @@ class Phase(ProjectPart):
         help_text=_("The words of the source that give this date."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    version = version_field()
     # What happened, as officials report it later; the planned dates above stay the plan's.
     actual_start_year = models.PositiveSmallIntegerField(
         _("actual start year"),
@@ -1018,6 +1021,7 @@ class Budget(ProjectPart):
         _("year"), null=True, blank=True, help_text=_("Blank when the source states no year.")
     )
     source_text = models.CharField(_("source text (verbatim)"), max_length=500, blank=True)
+    version = version_field()
     payer = models.CharField(
         _("who pays"),
         max_length=20,
@@ -1176,6 +1180,8 @@ class ProgressUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    version = version_field()
 
     history = portfolio_history()
     objects = ProgressUpdateQuerySet.as_manager()

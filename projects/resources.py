@@ -15,7 +15,17 @@ Rules the officials rely on:
   entered in the admin with its date and source.
 * The verbatim source text of a project imported from the source document cannot be changed.
 * The primary sector is always one of the project's sectors; it is added if the row leaves it out.
-* Every saved row is recorded in the project's history with the importing user and the file name.
+* Every saved row is recorded in the project's history with the importing user and the file name
+  (and the reason typed on the import form).
+* An export carries each row's ``version``. A row whose version is not the stored one was
+  exported before someone else saved that record, and the whole file is refused: nothing an
+  official saved in between is overwritten. A blank version (a file written by hand) is not
+  checked.
+
+Phases and budgets are imported the same way (``PhaseResource``, ``BudgetResource``), one row each,
+identified by their project's slug and their key, with Korean column headers that carry the
+field name in brackets, e.g. ``시작 연도 (start_year)``; a header that is just the field name
+(``start_year``) is read too. Errors are reported by field name (the name in the brackets).
 """
 
 import re
@@ -27,8 +37,21 @@ from import_export import fields, resources, widgets
 
 from projects import datadictionary as dd
 from projects.audit import ensure_history_baseline
+from projects.concurrency import VERSION_FIELD
 from projects.history import hold_version, record_held_version
-from projects.models import Organisation, Place, Program, Project, SourceDocument
+from projects.models import (
+    Budget,
+    BudgetStage,
+    MilestoneState,
+    Organisation,
+    PaymentSource,
+    Phase,
+    PhaseKind,
+    Place,
+    Program,
+    Project,
+    SourceDocument,
+)
 from sectors.models import Sector
 
 #: Separator used when exporting several slugs in one cell.
@@ -161,7 +184,90 @@ def keep_if_blank_field(name, widget):
     return fields.Field(attribute=name, column_name=name, widget=widget, saves_null_values=False)
 
 
-class ProjectResource(resources.ModelResource):
+class NullableNumberWidget(WholeNumberWidget):
+    """A whole number that may be left blank (an unstated year or month): blank is empty."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_blank(value):
+            return None
+        return self.clean_value(value)
+
+
+class WholeWonWidget(WholeNumberWidget):
+    """An amount in whole won; thousands separators (190,200,000,000) are allowed."""
+
+    def clean_value(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("_", "").replace(" ", "")
+        return super().clean_value(value)
+
+
+class ChoiceWidget(KeepIfBlankMixin, widgets.Widget):
+    """One of a ``TextChoices``' codes, e.g. ``period``."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def clean_value(self, value):
+        code = str(value).strip().lower()
+        if code not in self.choices.values:
+            raise ValueError(
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": value, "choices": ", ".join(self.choices.values)}
+            )
+        return code
+
+
+def stale_version_message(model, given, stored):
+    return _(
+        "This %(item)s was saved by someone else after the file was exported (version "
+        "%(given)s in the file, %(stored)s now). Nothing was imported: export again and redo "
+        "the change in the new file."
+    ) % {"item": model._meta.verbose_name, "given": given, "stored": stored}
+
+
+class PortfolioResourceMixin:
+    """What every portfolio spreadsheet shares: refused rows from a stale export (the
+    ``version`` column), and the history entry naming the user, the file and the reason."""
+
+    def import_instance(self, instance, row, **kwargs):
+        stored = getattr(instance, VERSION_FIELD) if instance.pk else None
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if stored is not None:
+            version = self.fields[VERSION_FIELD]
+            try:
+                given = version.clean(row) if version.column_name in row else None
+            except ValueError as error:
+                errors.setdefault(VERSION_FIELD, []).append(str(error))
+                given = None
+            if given is not None and given != stored:
+                errors.setdefault(VERSION_FIELD, []).append(
+                    stale_version_message(type(instance), given, stored)
+                )
+            # The save is made against the stored version (any other is refused above).
+            setattr(instance, VERSION_FIELD, stored)
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """Attribute the change in the history to the importing user, the file and the reason."""
+        ensure_history_baseline(instance)
+        user = kwargs.get("user")
+        if user is not None and user.is_authenticated:
+            instance._history_user = user
+        file_name = kwargs.get("file_name")
+        reason = _("Imported from %(file)s") % {"file": file_name} if file_name else _("Imported")
+        if kwargs.get("change_reason"):
+            reason = f"{reason}: {kwargs['change_reason']}"
+        instance._change_reason = reason
+
+
+class ProjectResource(PortfolioResourceMixin, resources.ModelResource):
     """Projects as spreadsheet rows; the column names are the model's field names."""
 
     slug = text_field("slug")
@@ -179,11 +285,12 @@ class ProjectResource(resources.ModelResource):
     is_published = keep_if_blank_field("is_published", YesNoWidget())
     is_featured = keep_if_blank_field("is_featured", YesNoWidget())
     position = keep_if_blank_field("position", WholeNumberWidget())
+    version = keep_if_blank_field(VERSION_FIELD, WholeNumberWidget())
 
     class Meta:
         model = Project
-        fields = SPREADSHEET_COLUMNS
-        export_order = SPREADSHEET_COLUMNS
+        fields = (*SPREADSHEET_COLUMNS, VERSION_FIELD)
+        export_order = (*SPREADSHEET_COLUMNS, VERSION_FIELD)
         import_id_fields = ("slug",)
         # Validate every row with the model's own rules (required fields, slug format,
         # unique slug) so that each problem is reported against its column.
@@ -262,18 +369,9 @@ class ProjectResource(resources.ModelResource):
         }
 
     def before_save_instance(self, instance, row, **kwargs):
-        """Attribute the change in the history to the importing user and the file."""
-        ensure_history_baseline(instance)
+        super().before_save_instance(instance, row, **kwargs)
         # One version per imported row, its sectors, places and organisations included.
         hold_version(instance, "~" if instance.pk else "+")
-        user = kwargs.get("user")
-        if user is not None and user.is_authenticated:
-            instance._history_user = user
-        file_name = kwargs.get("file_name")
-        instance._change_reason = (
-            _("Imported from %(file)s") % {"file": file_name} if file_name else _("Imported")
-        )
-
     def save_m2m(self, instance, row, **kwargs):
         super().save_m2m(instance, row, **kwargs)
         # The primary sector is one of the project's sectors, whatever the row says.
@@ -289,3 +387,213 @@ class ProjectResource(resources.ModelResource):
             "program", "primary_sector", "source_document"
         ).prefetch_related("sectors", "places", "organisations")
         return super().export(queryset=queryset, **kwargs)
+
+
+# Phases and budgets --------------------------------------------------------------------------
+
+
+def korean_header(korean, name):
+    """A column header officials read in Korean, with the field name it fills in brackets."""
+    return f"{korean} ({name})"
+
+
+class ProjectPartResource(PortfolioResourceMixin, resources.ModelResource):
+    """A project's phases or budgets as rows: identified by the project's slug and the key.
+
+    Headers are Korean with the field name in brackets (``HEADERS``); a header that is only the
+    field name is accepted as well, so that an English-speaking official can write one.
+    """
+
+    #: field name -> Korean header text, in column order; set by each subclass.
+    HEADERS: dict[str, str] = {}
+
+    def before_import(self, dataset, **kwargs):
+        """Accept bare field names as headers, and find (project, key) pairs used twice."""
+        canonical = {name: korean_header(text, name) for name, text in self.HEADERS.items()}
+        if dataset.headers:
+            dataset.headers = [
+                canonical.get(str(header).strip(), str(header).strip())
+                for header in dataset.headers
+            ]
+        self._rows_by_key = defaultdict(list)
+        project, key = canonical["project"], canonical["key"]
+        if project in (dataset.headers or []) and key in dataset.headers:
+            for number, (slug, part_key) in enumerate(
+                zip(dataset[project], dataset[key], strict=True), start=1
+            ):
+                if not _is_blank(slug) and not _is_blank(part_key):
+                    pair = (str(slug).strip(), str(part_key).strip())
+                    self._rows_by_key[pair].append(number)
+
+    def get_instance(self, instance_loader, row):
+        """The stored row of this project and key; a project slug that names no project is
+        a new row here, and reported against its column by ``import_instance``."""
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
+
+    def import_instance(self, instance, row, **kwargs):
+        locked_source = self._locked_source(instance)
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        errors.update(self._duplicate_key_errors(row, kwargs.get("row_number")))
+        if locked_source is not None and instance.source_text.strip() != locked_source:
+            errors.setdefault("source_text", []).append(
+                _(
+                    "This text comes verbatim from the source document and cannot be changed "
+                    "by import. Leave the cell as exported."
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def _locked_source(instance):
+        """The source text of a part of a project from the source document, which stays as the
+        document has it; None otherwise."""
+        if instance.pk is None or instance.project.source_document_id is None:
+            return None
+        return instance.source_text.strip()
+
+    def _duplicate_key_errors(self, row, row_number):
+        project, key = self.fields["project"], self.fields["key"]
+        pair = (str(row.get(project.column_name, "")).strip(), str(row.get(key.column_name, "")))
+        rows = self._rows_by_key.get((pair[0], pair[1].strip()), [])
+        if len(rows) < 2:
+            return {}
+        others = ", ".join(str(number) for number in rows if number != row_number)
+        return {
+            "key": [
+                _("This project and key are also on row %(rows)s of the file; each needs one row.")
+                % {"rows": others}
+            ]
+        }
+
+    def export(self, queryset=None, **kwargs):
+        """Export with each row's project fetched up front: a fixed number of queries."""
+        if queryset is None:
+            queryset = self.get_queryset()
+        return super().export(queryset=queryset.select_related("project"), **kwargs)
+
+
+def part_fields(headers, widgets_by_name):
+    """The resource fields of ``headers``: Korean column names, the given widgets."""
+    declared = {}
+    for name, text in headers.items():
+        widget = widgets_by_name.get(name, TextWidget())
+        keep = isinstance(widget, KeepIfBlankMixin) and not isinstance(widget, NullableNumberWidget)
+        declared[name] = fields.Field(
+            attribute=name,
+            column_name=korean_header(text, name),
+            widget=widget,
+            saves_null_values=not keep,
+        )
+    return declared
+
+
+#: The Korean header text of each phase and budget column; the columns themselves, and their
+#: order, are the data dictionary's editable fields plus the version.
+KOREAN_HEADERS = {
+    "project": "사업",
+    "key": "키",
+    "name_en": "이름(영어)",
+    "name_ko": "이름(한국어)",
+    "kind": "구분",
+    "start_year": "시작 연도",
+    "start_month": "시작 월",
+    "end_year": "종료 연도",
+    "end_month": "종료 월",
+    "amount_krw": "금액(원)",
+    "covers_en": "내용(영어)",
+    "covers_ko": "내용(한국어)",
+    "year": "연도",
+    "source_text": "원문",
+    "position": "순서",
+    "actual_start_year": "실제 시작 연도",
+    "actual_start_month": "실제 시작 월",
+    "actual_end_year": "실제 종료 연도",
+    "actual_end_month": "실제 종료 월",
+    "milestone_state": "달성 상태",
+    "date_met": "달성일",
+    "actual_source_title": "실제 일정 출처(제목)",
+    "actual_source_url": "실제 일정 출처(주소)",
+    "payer": "부담 주체",
+    "stage": "예산 단계",
+    VERSION_FIELD: "버전",
+}
+
+
+def korean_headers(names):
+    return {name: KOREAN_HEADERS[name] for name in (*names, VERSION_FIELD)}
+
+
+PHASE_HEADERS = korean_headers(dd.EDITABLE_PHASE_FIELDS)
+BUDGET_HEADERS = korean_headers(dd.EDITABLE_BUDGET_FIELDS)
+
+
+def part_resource(name, model, headers, widgets_by_name, doc):
+    """A ``ProjectPartResource`` for ``model`` with the columns ``headers``."""
+
+    class Meta:
+        fields = tuple(headers)
+        export_order = tuple(headers)
+        import_id_fields = ("project", "key")
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = True
+
+    Meta.model = model
+    attributes = {
+        **part_fields(headers, widgets_by_name),
+        "HEADERS": headers,
+        "Meta": Meta,
+        "__doc__": doc,
+        "__module__": __name__,
+    }
+    return type(name, (ProjectPartResource,), attributes)
+
+
+PhaseResource = part_resource(
+    "PhaseResource",
+    Phase,
+    PHASE_HEADERS,
+    {
+        "project": SlugForeignKeyWidget(Project),
+        "kind": ChoiceWidget(PhaseKind),
+        "start_year": WholeNumberWidget(),
+        "start_month": NullableNumberWidget(),
+        "end_year": NullableNumberWidget(),
+        "end_month": NullableNumberWidget(),
+        "position": WholeNumberWidget(),
+        "actual_start_year": NullableNumberWidget(),
+        "actual_start_month": NullableNumberWidget(),
+        "actual_end_year": NullableNumberWidget(),
+        "actual_end_month": NullableNumberWidget(),
+        "milestone_state": ChoiceWidget(MilestoneState),
+        "date_met": widgets.DateWidget(),
+        VERSION_FIELD: WholeNumberWidget(),
+    },
+    """Phases as rows: ``구분 (kind)`` is ``period`` or ``milestone``; blank months and end
+    years are "not stated"; a blank ``순서 (position)`` keeps the current position.""",
+)
+
+BudgetResource = part_resource(
+    "BudgetResource",
+    Budget,
+    BUDGET_HEADERS,
+    {
+        "project": SlugForeignKeyWidget(Project),
+        "amount_krw": WholeWonWidget(),
+        "year": NullableNumberWidget(),
+        "payer": ChoiceWidget(PaymentSource),
+        "stage": ChoiceWidget(BudgetStage),
+        VERSION_FIELD: WholeNumberWidget(),
+    },
+    """Budgets as rows: ``금액(원) (amount_krw)`` in whole won (commas allowed); a blank year
+    is "not stated".""",
+)

@@ -251,7 +251,7 @@ def test_json_responses_carry_the_headers_too(client):
 @pytest.mark.django_db
 def test_the_csrf_cookie_is_secure_httponly_and_same_site(client):
     client.get("/admin/login/")
-    cookie = client.cookies["csrftoken"]
+    cookie = client.cookies["__Host-csrftoken"]  # the prefix: Secure, path /, this host only
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
@@ -265,7 +265,7 @@ def test_the_session_cookie_is_secure_httponly_and_same_site(client):
         {"username": "official", "password": "a-long-passphrase-42"},
     )
     assert response.status_code == 302
-    cookie = response.cookies["sessionid"]
+    cookie = response.cookies["__Host-sessionid"]
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"

@@ -156,7 +156,7 @@ def server(tmp_path_factory):
     site = Server(url="", env=env, log=log)
     site.manage("collectstatic", "--noinput", "-v0")
     site.manage("migrate", "--noinput", "-v0")
-    site.manage("loaddata", "busan", "-v0")
+    site.manage("load_document", "-v0")
     site.manage("shell", "-c", LATER_FACTS)
     site.manage(
         "createsuperuser", "--noinput", "--username", ADMIN_USERNAME, "--email", "o@example.org"

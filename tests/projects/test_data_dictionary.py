@@ -6,6 +6,7 @@ import io
 import pytest
 import yaml
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
@@ -122,24 +123,30 @@ def test_the_serializer_fields_and_help_texts_are_the_dictionary_api_fields(seri
 
 
 def test_the_admin_forms_edit_the_dictionary_editable_fields():
-    assert ProjectAdminForm._meta.fields == dd.EDITABLE_PROJECT_FIELDS
-    assert PhaseAdminForm._meta.fields == dd.EDITABLE_PHASE_FIELDS
-    assert BudgetAdminForm._meta.fields == dd.EDITABLE_BUDGET_FIELDS
+    # Plus the version the form was opened at, where a stale form is refused.
+    assert ProjectAdminForm._meta.fields == (*dd.EDITABLE_PROJECT_FIELDS, "version")
+    assert PhaseAdminForm._meta.fields == (*dd.EDITABLE_PHASE_FIELDS, "version")
+    assert BudgetAdminForm._meta.fields == (*dd.EDITABLE_BUDGET_FIELDS, "version")
     assert QuantityAdminForm._meta.fields == dd.EDITABLE_QUANTITY_FIELDS
 
 
 @pytest.mark.parametrize(
     ("inline", "fields"),
     [
-        (PhaseInline, dd.EDITABLE_PHASE_FIELDS),
-        (BudgetInline, dd.EDITABLE_BUDGET_FIELDS),
+        (PhaseInline, (*dd.EDITABLE_PHASE_FIELDS, "version")),
+        (BudgetInline, (*dd.EDITABLE_BUDGET_FIELDS, "version")),
         (QuantityInline, dd.EDITABLE_QUANTITY_FIELDS),
     ],
 )
 def test_the_inlines_show_the_editable_fields_but_the_project(inline, fields):
     assert fields[0] == "project"
+    inline_admin = inline(Project, admin.site)
     # ... and then the change's kind, reason and source, which are the history's, not the part's.
-    assert inline(Project, admin.site).get_fields(request=None) == (*fields[1:], *CHANGE_FIELDS)
+    assert inline_admin.get_fields(request=None) == (*fields[1:], *CHANGE_FIELDS)
+    # Laid out with short fields side by side, each field once.
+    assert sorted(flatten_fieldsets(inline_admin.get_fieldsets(request=None))) == sorted(
+        [*fields[1:], *CHANGE_FIELDS]
+    )
 
 
 def fieldset_names(fieldsets):
@@ -149,14 +156,16 @@ def fieldset_names(fieldsets):
 def test_the_admin_fieldsets_show_every_editable_field_once():
     project = fieldset_names(ProjectAdmin.fieldsets)
     assert sorted(project) == sorted(
-        [*dd.EDITABLE_PROJECT_FIELDS, *ProjectAdmin.readonly_fields, *CHANGE_FIELDS]
+        [*dd.EDITABLE_PROJECT_FIELDS, *ProjectAdmin.readonly_fields, "version", *CHANGE_FIELDS]
     )
-    phase = fieldset_names(PhaseAdmin.fieldsets)
-    assert sorted(phase) == sorted([*dd.EDITABLE_PHASE_FIELDS, *CHANGE_FIELDS])
+    assert sorted(fieldset_names(PhaseAdmin.fieldsets)) == sorted(
+        [*dd.EDITABLE_PHASE_FIELDS, "version", *CHANGE_FIELDS]
+    )
 
 
 def test_the_spreadsheet_columns_are_the_editable_project_fields():
     assert SPREADSHEET_COLUMNS == dd.EDITABLE_PROJECT_FIELDS
-    assert [field.column_name for field in ProjectResource().get_export_fields()] == list(
-        SPREADSHEET_COLUMNS
-    )
+    assert [field.column_name for field in ProjectResource().get_export_fields()] == [
+        *SPREADSHEET_COLUMNS,
+        "version",
+    ]

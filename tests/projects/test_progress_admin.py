@@ -4,6 +4,7 @@ message by the field (English and Korean), nothing hostile is a server error or 
 import datetime
 
 import pytest
+from concurrency.forms import get_signer
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -199,6 +200,8 @@ def phase_data(phase, **values):
         "milestone_state": phase.milestone_state,
         "actual_source_title": "City report",
         "actual_source_url": "https://www.busan.go.kr/r",
+        # The version the form was opened at, signed as the admin form carries it.
+        "version": get_signer().sign(phase.version) or "",
     }
     data.update(values)
     return data
