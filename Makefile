@@ -10,7 +10,7 @@ TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-not-a-secret-$(shell id -
 DEPLOY_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$(shell python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: install run migrate lint format test pytest e2e node_modules check check-deploy static messages clean
+.PHONY: install run migrate lint format test pytest fault e2e node_modules check check-deploy static messages clean
 
 install: $(STAMP)
 
@@ -45,7 +45,12 @@ static: install
 
 # The browser tests (tests/e2e) need their own server and run in `make e2e`; see below.
 pytest: install messages static
-	$(TEST_ENV) $(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -m "not e2e and not fault" $(PYTEST_ARGS)
+
+# Fault suite (tests/fault): its own PostgreSQL primary and streaming replica, Redis and gunicorn
+# on spare loopback ports, broken one at a time; prints the figures docs/deployment.md quotes.
+fault: install messages
+	$(TEST_ENV) $(VENV)/bin/pytest -m fault tests/fault -p no:randomly $(PYTEST_ARGS)
 
 # The Nu HTML checker (vnu.jar from npm, run with the machine's Java). --ignore-scripts: the
 # package's postinstall would download a Java runtime; the Debian one is used instead.

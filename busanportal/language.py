@@ -38,6 +38,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from busanportal.http import accepts_methods
+
 #: The one address whose language is negotiated.
 NEGOTIATED_PATHS = ("/",)
 
@@ -87,6 +89,7 @@ def _is_same_origin(request: HttpRequest) -> bool:
     return f"{parts.scheme}://{parts.netloc}" in allowed
 
 
+@accepts_methods("POST")  # the site's method rule (busanportal/http.py): a form's target
 @csrf_exempt  # replaced by the same-origin check: see _is_same_origin
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:

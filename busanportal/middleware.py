@@ -9,7 +9,7 @@ page instead of a traceback. ``client_ip`` tells django-axes who is knocking, tr
 import logging
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections, router
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext
@@ -31,9 +31,15 @@ _PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=()"
 )
 
+# Cross-Origin-Resource-Policy: other sites' pages may not embed the portal's responses (an
+# image, a script, a frame), except the open data meant for them: the API (read cross-origin
+# under CORS as well) and the feeds.
+_CROSS_ORIGIN_PREFIXES = ("/api/", "/feeds/")
+
 
 class SecurityHeadersMiddleware:
-    """Strip server-identifying headers and add a ``Permissions-Policy`` to every response."""
+    """Strip server-identifying headers; add ``Permissions-Policy`` and
+    ``Cross-Origin-Resource-Policy`` to every response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,6 +50,10 @@ class SecurityHeadersMiddleware:
             if header in response:
                 del response[header]
         response.setdefault("Permissions-Policy", _PERMISSIONS_POLICY)
+        response.setdefault(
+            "Cross-Origin-Resource-Policy",
+            "cross-origin" if request.path.startswith(_CROSS_ORIGIN_PREFIXES) else "same-origin",
+        )
         return response
 
 
@@ -67,6 +77,19 @@ def database_unavailable_response(request: HttpRequest | None = None) -> HttpRes
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def connect_before_streaming(model) -> None:
+    """Reach the database a streamed body will read, now, while the view can still answer 503.
+
+    A streamed response sends its 200 and headers before the body's first query; if the database
+    is gone by then, the client gets a truncated 200. Called in the view, a lost database raises
+    here instead and becomes the 503 below. (Django's health check runs once per request anyway;
+    this only brings it forward.)
+    """
+    connection = connections[router.db_for_read(model)]
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
 
 
 class DatabaseUnavailableMiddleware:

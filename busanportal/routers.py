@@ -15,34 +15,88 @@ always read from the primary, since they decide who may do what.
 
 Writes always go to ``default``; migrations run only there (a physical replica follows the
 primary by streaming replication, so it receives the schema too).
+
+A replica that cannot be reached is skipped: the first replica read of a request checks the
+connection (the check Django's ``CONN_HEALTH_CHECKS`` makes anyway, plus a connect if there is
+none); if it fails, this request and every request of the process for
+``REPLICA_RETRY_SECONDS`` read the primary, and then the replica is tried again. A stopped
+replica thus costs no errors, only load on the primary (docs/deployment.md, measured by
+tests/fault/test_replica.py).
 """
 
+import contextlib
+import logging
+import time
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
 
 PRIMARY = "default"
 REPLICA = "replica"
 #: Apps whose data the public reads; any other app's reads stay on the primary.
 PUBLIC_APPS = frozenset({"projects", "sectors"})
 
-_replica_reads_allowed: ContextVar[bool] = ContextVar("replica_reads_allowed", default=False)
+#: After a failed check, how long the process reads the primary before trying the replica again.
+REPLICA_RETRY_SECONDS = 5.0
+
+
+@dataclass
+class _ReplicaChoice:
+    """One request's permission to read the replica, and whether the replica answered it."""
+
+    allowed: bool
+    usable: bool | None = None  # not yet checked in this request
+
+
+_replica_reads_allowed: ContextVar[_ReplicaChoice | None] = ContextVar(
+    "replica_reads_allowed", default=None
+)
+_replica_down_until = 0.0  # time.monotonic(); shared by the threads of a process
 
 
 def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def _replica_usable() -> bool:
+    """Whether the replica connection works now; remembers a failure for a few seconds."""
+    global _replica_down_until
+    if time.monotonic() < _replica_down_until:
+        return False
+    connection = connections[REPLICA]
+    try:
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except DatabaseError:
+        _replica_down_until = time.monotonic() + float(
+            getattr(settings, "REPLICA_RETRY_SECONDS", REPLICA_RETRY_SECONDS)
+        )
+        logger.warning("Replica unreachable; reading the primary", exc_info=True)
+        with contextlib.suppress(DatabaseError):
+            connection.close()
+        return False
+    return True
+
+
+def _reads_replica() -> bool:
+    choice = _replica_reads_allowed.get()
+    if choice is None or not choice.allowed or not replica_configured():
+        return False
+    if choice.usable is None:
+        choice.usable = _replica_usable()
+    return choice.usable
+
+
 class ReplicaRouter:
     """Send reads of the public apps to the replica while the request allows it."""
 
     def db_for_read(self, model, **hints):
-        if (
-            model._meta.app_label in PUBLIC_APPS
-            and _replica_reads_allowed.get()
-            and replica_configured()
-        ):
+        if model._meta.app_label in PUBLIC_APPS and _reads_replica():
             return REPLICA
         return PRIMARY
 
@@ -59,9 +113,9 @@ class ReplicaRouter:
         return db == PRIMARY
 
 
-def _streamed_with_replica(chunks):
+def _streamed_with_replica(chunks, choice: _ReplicaChoice):
     """Keep the replica for a streamed body: it is read after the middleware has returned."""
-    token = _replica_reads_allowed.set(True)
+    token = _replica_reads_allowed.set(choice)
     try:
         yield from chunks
     finally:
@@ -85,12 +139,12 @@ class ReplicaReadsMiddleware:
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        allowed = self.allows_replica(request)
-        token = _replica_reads_allowed.set(allowed)
+        choice = _ReplicaChoice(allowed=self.allows_replica(request))
+        token = _replica_reads_allowed.set(choice)
         try:
             response = self.get_response(request)
         finally:
             _replica_reads_allowed.reset(token)
-        if allowed and response.streaming and not response.is_async:
-            response.streaming_content = _streamed_with_replica(response.streaming_content)
+        if choice.allowed and response.streaming and not response.is_async:
+            response.streaming_content = _streamed_with_replica(response.streaming_content, choice)
         return response

@@ -78,6 +78,9 @@ MIDDLEWARE = [
     # Before any middleware that can answer by itself, so that CORS preflights are answered.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside whitenoise (which serves precompressed static files itself), outside the page cache
+    # (which stores plain bodies; each answer is compressed on the way out). busanportal/http.py
+    "busanportal.http.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before the page cache, so that a cached English home page never answers a Korean browser:
@@ -86,6 +89,8 @@ MIDDLEWARE = [
     # After the language is known (it is part of the key); a hit skips everything below.
     "busanportal.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check: a POST to a page without a form is a 405, not a 403.
+    "busanportal.http.AllowedMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -145,6 +150,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # A replica that does not answer is skipped for the primary (busanportal/routers.py): give up
+    # on it sooner than on the primary, which has no stand-in.
+    DATABASES["replica"]["OPTIONS"]["connect_timeout"] = int(
+        os.environ.get("DJANGO_REPLICA_CONNECT_TIMEOUT", "1")
+    )
     # Tests use the primary's test database through this alias; no second one is created.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["busanportal.routers.ReplicaRouter"]
@@ -197,11 +207,18 @@ STORAGES = {
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend with a circuit breaker (busanportal/redis_cache.py).
+            "BACKEND": "busanportal.redis_cache.CircuitBreakingRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            # An unreachable Redis must cost a moment, never hang a request (redis-py waits
-            # forever by default).
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # An unreachable or slow Redis must cost a moment, never hang a request (redis-py
+            # waits forever by default). A healthy Redis next to the app answers in a
+            # millisecond; after one timeout the breaker skips Redis for a few seconds, so a
+            # request never waits out more than one timeout (docs/deployment.md, fault suite).
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.5")),
+                "socket_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.5")),
+                "CIRCUIT_OPEN_SECONDS": float(os.environ.get("DJANGO_REDIS_RETRY_SECONDS", "2")),
+            },
         }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "busanportal"}
@@ -317,7 +334,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Fails open: with the cache down the API answers, unthrottled (busanportal/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["busanportal.throttling.FailOpenAnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_API_ANON_RATE", "2000/hour")},
     # The same proxy count as the admin lockout, so both see the same client address.
     "NUM_PROXIES": int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0")),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from rest_framework.utils.encoders import JSONEncoder
 
 from busanportal.i18n import active_content_language
+from busanportal.middleware import connect_before_streaming
 from projects import datadictionary as dd
 from projects.api import api_projects
 from projects.filters import ProjectFilterSet
@@ -188,6 +189,7 @@ def export_csv(request):
             for name, message in parameter_errors(filterset)
         )
         return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+    connect_before_streaming(Project)
     rows = csv_rows(filterset.qs, request, translation.get_language())
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     return attachment(response, filterset, "csv")
@@ -215,6 +217,7 @@ def export_json(request):
         for name, message in parameter_errors(filterset):
             errors.setdefault(name, []).append(message)
         return JsonResponse(errors, status=400, json_dumps_params={"ensure_ascii": False})
+    connect_before_streaming(Project)
     body = json_chunks(filterset.qs, request, translation.get_language())
     response = StreamingHttpResponse(body, content_type="application/json")
     return attachment(response, filterset, "json")

@@ -28,6 +28,29 @@ XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FEED_LENGTH = 50
 
 
+# XML 1.0 cannot carry these at all (Django's feed writer raises on them): an official's text
+# that contains one (pasted from a terminal, say) loses it in the feed instead of breaking it.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return [xml_safe(item) for item in value]
+    return value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom, with the characters XML 1.0 forbids dropped from every text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_safe, args), **{k: xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(xml_safe, args), **{k: xml_safe(v) for k, v in kwargs.items()})
+
+
 def recently_changed(queryset):
     """Newest change first; the slug breaks ties so that the order is stable."""
     return (
@@ -40,7 +63,7 @@ def recently_changed(queryset):
 class LatestProjectsFeed(Feed):
     """The most recently added or updated published projects."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     title = _("Busan Strategic Projects: latest changes")
     subtitle = _(
         "Projects of Busan Metropolitan City's strategic-industry plan, most recently added or "

@@ -6,11 +6,12 @@ exactly as a streaming replica sees the primary's committed data.
 """
 
 import runpy
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
-from django.db import connections, router
+from django.db import OperationalError, connections, router
 from django.db.utils import load_backend
 from django.test.utils import CaptureQueriesContext
 
@@ -125,7 +126,7 @@ def test_code_outside_a_request_reads_the_primary(replica):
 
 
 def test_writes_go_to_the_primary_even_during_a_public_request(replica):
-    token = routers._replica_reads_allowed.set(True)
+    token = routers._replica_reads_allowed.set(routers._ReplicaChoice(allowed=True))
     try:
         with Queries() as queries:
             Sector.objects.create(slug="space", name_en="Space", position=99)
@@ -136,7 +137,7 @@ def test_writes_go_to_the_primary_even_during_a_public_request(replica):
 
 
 def test_who_may_do_what_is_always_read_from_the_primary(replica):
-    token = routers._replica_reads_allowed.set(True)
+    token = routers._replica_reads_allowed.set(routers._ReplicaChoice(allowed=True))
     try:
         aliases = [router.db_for_read(model) for model in (User, Session, Project, Sector)]
     finally:
@@ -156,8 +157,30 @@ def test_objects_from_both_aliases_may_be_related():
     assert routers.ReplicaRouter().allow_relation(project, sector) is True
 
 
+def test_an_unreachable_replica_sends_reads_to_the_primary(replica, monkeypatch):
+    """The first replica read of a request checks the connection; a failure is remembered."""
+    monkeypatch.setattr(routers, "_replica_down_until", 0.0)
+    refused = mock.Mock(side_effect=OperationalError("refused"))
+    choice = routers._ReplicaChoice(allowed=True)
+    token = routers._replica_reads_allowed.set(choice)
+    try:
+        with Queries() as queries:
+            monkeypatch.setattr(replica, "ensure_connection", refused)
+            assert Project.objects.filter(slug="offshore-wind-farm").exists()
+            assert Sector.objects.count() == 6
+    finally:
+        routers._replica_reads_allowed.reset(token)
+    assert choice.usable is False
+    assert refused.call_count == 1
+    assert queries.on(routers.PRIMARY, "projects_project")
+    assert queries.on(routers.REPLICA, "") == []
+    # The next request does not try again within REPLICA_RETRY_SECONDS.
+    assert routers._replica_usable() is False
+    assert refused.call_count == 1
+
+
 def test_without_a_replica_the_router_reads_the_primary(settings):
-    token = routers._replica_reads_allowed.set(True)
+    token = routers._replica_reads_allowed.set(routers._ReplicaChoice(allowed=True))
     try:
         assert routers.ReplicaRouter().db_for_read(Project) == "default"
     finally:
@@ -193,7 +216,8 @@ def test_a_replica_url_adds_the_alias_router_and_middleware(monkeypatch):
     replica = config["DATABASES"]["replica"]
     assert (replica["HOST"], replica["NAME"]) == ("replica.internal", "busan")
     assert replica["TEST"] == {"MIRROR": "default"}
-    assert replica["OPTIONS"]["connect_timeout"] == 3
+    # Shorter than the primary's 3 s: a replica that does not answer is skipped for the primary.
+    assert replica["OPTIONS"]["connect_timeout"] == 1
     assert config["DATABASE_ROUTERS"] == [ROUTER]
     assert config["PAGE_CACHE_REPLICA_LAG_SECONDS"] == 5
     middleware = config["MIDDLEWARE"]
