@@ -21,9 +21,6 @@ from projects.changelog import build_entries, change_rows
 from projects.models import Project
 from sectors.models import Sector
 
-#: Characters XML 1.0 cannot hold; Django's feed writer refuses them with an error.
-XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
 # Enough for a reader to catch up after a busy week; the contract asks for at least 20.
 FEED_LENGTH = 50
 
@@ -116,11 +113,6 @@ class SectorProjectsFeed(LatestProjectsFeed):
 
     def items(self, sector):
         return recently_changed(Project.objects.in_sectors([sector.slug]))
-
-
-def xml_safe(text: str) -> str:
-    """``text`` without the control characters XML cannot carry."""
-    return XML_UNSAFE.sub("", str(text))
 
 
 class PlainTextAtomFeed(Atom1Feed):

@@ -32,7 +32,10 @@ def current(slug=SLUG):
 
 
 def test_every_project_of_the_document_says_no_progress_was_reported(client):
-    phrases = (("en", "No progress reported since the plan"), ("ko", "계획 이후 보고된 진행 상황 없음"))
+    phrases = (
+        ("en", "No progress reported since the plan"),
+        ("ko", "계획 이후 보고된 진행 상황 없음"),
+    )
     for language, words in phrases:
         body = client.get(f"/{language}/projects/".replace("/en/", "/")).content.decode()
         assert body.count(words) == 20  # every card of the first page
