@@ -16,10 +16,9 @@ included.
 from django.db import models
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from projects.concurrency import VersionedHistoricalRecords
-from simple_history.signals import pre_create_historical_record
 
 #: The longest reason and source an official may give (the form says so beside the field).
 REASON_MAX_LENGTH = 2000

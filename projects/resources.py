@@ -372,6 +372,7 @@ class ProjectResource(PortfolioResourceMixin, resources.ModelResource):
         super().before_save_instance(instance, row, **kwargs)
         # One version per imported row, its sectors, places and organisations included.
         hold_version(instance, "~" if instance.pk else "+")
+
     def save_m2m(self, instance, row, **kwargs):
         super().save_m2m(instance, row, **kwargs)
         # The primary sector is one of the project's sectors, whatever the row says.
