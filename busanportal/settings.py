@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Full-text and trigram lookups for the q search on PostgreSQL (projects/search.py).
+    "django.contrib.postgres",
     "django_filters",
     "simple_history",
     "axes",
@@ -125,6 +127,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database must give a quick 503, not a request hanging on connect().
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3")
+    )
+    # The typo-tolerant search (a trigram word similarity, answered by a GIN index) finds a
+    # word at 0.5: "radation" is 0.58 from "radiation", below pg_trgm's default of 0.6.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options",
+        "-c pg_trgm.word_similarity_threshold=" + os.environ.get("DJANGO_SEARCH_SIMILARITY", "0.5"),
     )
 
 # Optional PostgreSQL read replica (busanportal/routers.py): anonymous public reads go there,

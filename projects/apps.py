@@ -12,7 +12,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from busanportal.cache import watch_models
-        from projects import models, signals
+        from projects import models, search, signals
 
         # Any change to the portfolio invalidates the cached public pages (busanportal/cache.py).
         watch_models(
@@ -27,3 +27,4 @@ class ProjectsConfig(AppConfig):
             models.Quantity,
         )
         signals.connect_signals()
+        search.connect_signals()

@@ -227,17 +227,19 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def matching(self, text: str):
-        """Projects whose title, summary or source text (either language) holds every word."""
-        queryset = self
-        for word in text.split():
-            queryset = queryset.filter(
-                Q(title_en__icontains=word)
-                | Q(title_ko__icontains=word)
-                | Q(summary_en__icontains=word)
-                | Q(summary_ko__icontains=word)
-                | Q(source_text__icontains=word)
-            )
-        return queryset
+        """Projects the search ``text`` finds: every word in the project's search text (its
+        titles, summaries, source text and the names of its sectors, program, goal, places and
+        organisations, both languages), and on PostgreSQL also by full-text and trigram
+        similarity (see ``projects.search``)."""
+        from projects.search import filter_matching
+
+        return filter_matching(self, text)
+
+    def by_relevance(self, text: str):
+        """Order by how well each project matches ``text``: an exact title first."""
+        from projects.search import order_by_relevance
+
+        return order_by_relevance(self, text)
 
     def with_start_year(self):
         """Annotate ``first_year``: the earliest phase start, None when undated."""
@@ -338,6 +340,16 @@ class Project(models.Model):
     organisations = models.ManyToManyField(
         Organisation, related_name="projects", blank=True, verbose_name=_("organisations")
     )
+    related = models.ManyToManyField(
+        "self",
+        symmetrical=True,
+        blank=True,
+        verbose_name=_("related projects"),
+        help_text=_(
+            "Entries of the plan that name the same undertaking (e.g. a highlight and the "
+            "bullet that dates it). The link shows on both pages."
+        ),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -358,8 +370,16 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    # Derived, never edited: kept current by projects.search whenever a name it holds changes.
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        editable=False,
+        help_text=_("Every name the search matches, in both languages, normalised."),
+    )
 
-    history = HistoricalRecords()
+    # The search text is derived from other fields: a version of it would be noise.
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = ProjectManager()
 
     title = translated("title")
@@ -716,3 +736,91 @@ class Quantity(models.Model):
         return (self.project.slug, self.key)
 
     natural_key.dependencies = ["projects.project"]
+
+
+class ProblemReportStatus(models.TextChoices):
+    """Where a reader's report stands."""
+
+    NEW = "new", _("New")
+    RESOLVED = "resolved", _("Resolved")
+    REJECTED = "rejected", _("Rejected")
+
+
+#: The longest description a reader may send; longer text is refused with a message.
+PROBLEM_DESCRIPTION_MAX_LENGTH = 2000
+
+
+class ProblemReport(models.Model):
+    """A reader's report of an error on a project page, for officials to check and resolve.
+
+    The e-mail address is optional and is shown to officials only; nothing of the report but
+    the fact that a reader reported it ever appears on the public site.
+    """
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="problem_reports",
+        verbose_name=_("project"),
+    )
+    description = models.TextField(_("what is wrong"), max_length=PROBLEM_DESCRIPTION_MAX_LENGTH)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProblemReportStatus.choices,
+        default=ProblemReportStatus.NEW,
+    )
+    resolution_note = models.TextField(
+        _("resolution note"),
+        blank=True,
+        help_text=_("For officials: what was checked and what, if anything, was changed."),
+    )
+    resolved_change = models.ForeignKey(
+        "projects.HistoricalProject",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("change made"),
+        help_text=_(
+            "The version of the project that corrected the error, if the report led to a "
+            "change. The change log then shows it as a correction reported by a reader."
+        ),
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        indexes = [models.Index(fields=["status", "created_at"], name="problemreport_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_change__isnull=True) | Q(status=ProblemReportStatus.RESOLVED),
+                name="problemreport_change_only_when_resolved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} – {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else ""
+
+    def clean(self):
+        """Mirror the constraint so that officials see the message by the field."""
+        if self.resolved_change_id and self.status != ProblemReportStatus.RESOLVED:
+            raise ValidationError(
+                {"resolved_change": _("Only a resolved report can name the change it led to.")}
+            )
+        if self.resolved_change_id and self.resolved_change.id != self.project_id:
+            raise ValidationError(
+                {"resolved_change": _("Choose a version of this report's project.")}
+            )
