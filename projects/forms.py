@@ -21,6 +21,7 @@ PROJECT_FIELDS = (
     "sectors",
     "places",
     "organisations",
+    "related",
     "status",
     "is_published",
     "is_featured",

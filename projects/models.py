@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -246,6 +247,18 @@ class ProjectQuerySet(models.QuerySet):
         earliest = Phase.objects.filter(project=OuterRef("pk")).order_by("start_year")
         return self.annotate(first_year=Subquery(earliest.values("start_year")[:1]))
 
+    def with_span_bounds(self):
+        """Annotate what ``Project.span`` needs without fetching the phases: the earliest
+        start, the latest year reached and the number of open-ended periods."""
+        return self.annotate(
+            span_first=Min("phases__start_year"),
+            span_last=Max(Coalesce("phases__end_year", "phases__start_year")),
+            span_open=Count(
+                "phases",
+                filter=Q(phases__kind=PhaseKind.PERIOD, phases__end_year__isnull=True),
+            ),
+        )
+
     def with_budget_total(self):
         """Annotate ``budget_total_krw``: the sum of stated budgets, None when none is stated."""
         if "budget_total_krw" in self.query.annotations:
@@ -269,10 +282,16 @@ class ProjectQuerySet(models.QuerySet):
 
     def for_detail(self):
         """Everything a project page shows, fetched in a fixed number of queries."""
+        # Only published related projects are linked, each with its years (one query).
+        related = models.Prefetch(
+            "related",
+            queryset=Project.objects.published().with_span_bounds(),
+            to_attr="related_published",
+        )
         return (
             self.for_listing()
             .select_related("source_document")
-            .prefetch_related("budgets", "places", "organisations", "quantities")
+            .prefetch_related("budgets", "places", "organisations", "quantities", related)
         )
 
 
@@ -416,7 +435,12 @@ class Project(models.Model):
 
     @property
     def span(self) -> Span | None:
-        """The union of the phases' years; None for an undated project. Uses prefetched phases."""
+        """The union of the phases' years; None for an undated project. Uses the
+        ``with_span_bounds`` annotations when present, else the prefetched phases."""
+        if hasattr(self, "span_first"):
+            if self.span_first is None:
+                return None
+            return Span(self.span_first, None if self.span_open else self.span_last)
         phases = list(self.phases.all())
         if not phases:
             return None

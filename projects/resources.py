@@ -1,9 +1,9 @@
 """Spreadsheet import and export of projects (django-import-export).
 
 One row per project, identified by its slug. Related records are named by slug too: ``program``,
-``primary_sector`` and ``source_document`` hold one slug; ``sectors``, ``places`` and
-``organisations`` hold several, separated by commas (semicolons also work). A file exported from
-the admin can be edited and imported again.
+``primary_sector`` and ``source_document`` hold one slug; ``sectors``, ``places``,
+``organisations`` and ``related`` (other projects) hold several, separated by commas
+(semicolons also work). A file exported from the admin can be edited and imported again.
 
 Rules the officials rely on:
 
@@ -194,6 +194,9 @@ class ProjectResource(resources.ModelResource):
         column_name="organisations",
         widget=SlugManyToManyWidget(Organisation),
     )
+    related = fields.Field(
+        attribute="related", column_name="related", widget=SlugManyToManyWidget(Project)
+    )
     status = keep_if_blank_field("status", StatusWidget())
     is_published = keep_if_blank_field("is_published", YesNoWidget())
     is_featured = keep_if_blank_field("is_featured", YesNoWidget())
@@ -303,5 +306,5 @@ class ProjectResource(resources.ModelResource):
             queryset = self.get_queryset()
         queryset = queryset.select_related(
             "program", "primary_sector", "source_document"
-        ).prefetch_related("sectors", "places", "organisations")
+        ).prefetch_related("sectors", "places", "organisations", "related")
         return super().export(queryset=queryset, **kwargs)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects import export, views
+from projects import export, reports, views
 
 app_name = "projects"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/export.csv", export.export_csv, name="export_csv"),
     path("projects/export.json", export.export_json, name="export_json"),
     path("projects/<slug:slug>/", views.project_detail, name="detail"),
+    path("projects/<slug:slug>/report/", reports.report_problem, name="report"),
     path("timeline/", views.timeline, name="timeline"),
     path("data/", export.data_page, name="data"),
 ]

@@ -24,7 +24,7 @@ PAGES = {
     "/projects/": 7,
     "/projects/?sector=it&year=2016": 8,
     "/projects/?status=not-stated&year=2015": 7,
-    "/projects/offshore-wind-farm/": 7,
+    "/projects/offshore-wind-farm/": 8,  # with its related project and its years
     "/sectors/": 1,
     "/sectors/it/": 5,
     "/timeline/": 7,

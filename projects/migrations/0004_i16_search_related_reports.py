@@ -53,11 +53,34 @@ def drop_search_indexes(apps, schema_editor):
     for name in (TRIGRAM_INDEX, FULL_TEXT_INDEX):
         schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
+def let_editors_handle_reports(apps, schema_editor):
+    """Editors see, resolve and delete readers' reports (they do not write reports)."""
+    from django.contrib.auth.management import create_permissions
+
+    using = schema_editor.connection.alias
+    app_config = apps.get_app_config("projects")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0, using=using)
+    app_config.models_module = None
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    content_type = ContentType.objects.db_manager(using).get(
+        app_label="projects", model="problemreport"
+    )
+    permissions = Permission.objects.db_manager(using).filter(
+        content_type=content_type,
+        codename__in=[f"{action}_problemreport" for action in ("view", "change", "delete")],
+    )
+    group, _ = Group.objects.using(using).get_or_create(name="Editors")
+    group.permissions.add(*permissions)
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0003_search_indexes'),
+        ('projects', '0002_editors_group'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -96,4 +119,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop, elidable=True),
         migrations.RunPython(create_search_indexes, drop_search_indexes, elidable=False),
+        migrations.RunPython(let_editors_handle_reports, migrations.RunPython.noop),
     ]
