@@ -26,6 +26,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -56,11 +57,13 @@ class ProblemReportForm(forms.ModelForm):
         fields = ["description", "email"]
         labels = {"description": _("What is wrong?"), "email": _("Your e-mail address")}
         help_texts = {
-            "description": _(
-                "Say which sentence or figure is wrong and, if you can, where the correct "
-                "fact is published. At most %(count)s characters."
-            )
-            % {"count": PROBLEM_DESCRIPTION_MAX_LENGTH},
+            "description": format_lazy(
+                _(
+                    "Say which sentence or figure is wrong and, if you can, where the correct "
+                    "fact is published. At most {count} characters."
+                ),
+                count=PROBLEM_DESCRIPTION_MAX_LENGTH,
+            ),
             "email": _(
                 "Optional: only if you want an answer. Officials see it; it is never published."
             ),
