@@ -249,9 +249,7 @@ def test_the_search_list_runs_a_fixed_number_of_queries(client, django_assert_nu
         client.get("/projects/?q=green+energy")
 
 
-def test_the_search_query_count_does_not_grow_with_the_portfolio(
-    client, django_assert_num_queries
-):
+def test_the_search_query_count_does_not_grow_with_the_portfolio(client, django_assert_num_queries):
     created = factories.create_many_projects(300)
     refresh_search_text(Project.objects.filter(pk__in=[project.pk for project in created]))
     with django_assert_num_queries(7):
