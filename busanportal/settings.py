@@ -304,6 +304,10 @@ AXES_CLIENT_IP_CALLABLE = "busanportal.middleware.client_ip"
 # --- Public API (Django REST framework, drf-spectacular) ----------------------------------
 # Read-only and anonymous: no authentication (so no CSRF or session), JSON only. The rate limit
 # is far above what a journalist paging through the data reaches; it stops runaway scripts.
+# Readers' error reports (projects/reports.py) accepted per client address and hour; counted in
+# the default cache, and let through when the cache is down.
+PROBLEM_REPORTS_PER_HOUR = int(os.environ.get("DJANGO_PROBLEM_REPORTS_PER_HOUR", "5"))
+
 # Counters live in the default cache (Redis in production, shared by every worker).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],

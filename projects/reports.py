@@ -42,7 +42,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 
 
 def reports_per_hour() -> int:
-    return getattr(settings, "PROBLEM_REPORTS_PER_HOUR", 5)
+    return settings.PROBLEM_REPORTS_PER_HOUR
 
 
 class ProblemReportForm(forms.ModelForm):

@@ -115,8 +115,17 @@ def test_a_typo_still_finds_on_postgresql():
 
 @postgres_only
 def test_an_inflected_word_is_found_by_full_text_search_on_postgresql():
-    # "centers" is not a substring of "center", but the English stemmer makes them one.
-    assert "marine-robot-center" in found("centers")
+    # "designating" is in no project's text, but the English stemmer makes it "designate".
+    assert "cloud-cluster-designation" in found("designating")
+
+
+def test_a_correctly_spelt_word_is_not_matched_loosely():
+    # "cloud" is in several texts, so no project is found by a word merely near it.
+    assert set(found("cloud")) == {
+        slug
+        for slug in Project.objects.published().values_list("slug", flat=True)
+        if "cloud" in Project.objects.get(slug=slug).search_text
+    }
 
 
 def test_every_word_must_match():
