@@ -12,7 +12,8 @@ word of the query (a substring, so that a Korean word is found inside a longer c
 "풍력" in "해상풍력단지"). The query is normalised as the text is, so case never matters.
 
 PostgreSQL adds two ways in for a word that is in no published project's text at all (a typo,
-an inflected form), each answerable from a GIN index (migration ``0004_i16_search``):
+an inflected form), each answerable from a GIN index (migration
+``0005_i16_search_related_reports``):
 
 * full-text search (the English configuration), which finds inflected forms ("designating"
   finds "designate");

@@ -5,16 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from busanportal.i18n import translated
+from busanportal.models import SluggedModel
 
 
-class SectorManager(models.Manager):
-    """Looks sectors up by slug, their natural key in fixtures."""
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class Sector(models.Model):
+class Sector(SluggedModel):
     """An industry the plan invests in, such as IT or green energy."""
 
     slug = models.SlugField(
@@ -38,8 +32,6 @@ class Sector(models.Model):
         _("position"), default=0, help_text=_("Order in lists; lower comes first.")
     )
 
-    objects = SectorManager()
-
     name = translated("name")
     description = translated("description")
 
@@ -53,6 +45,3 @@ class Sector(models.Model):
 
     def get_absolute_url(self):
         return reverse("sectors:detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)

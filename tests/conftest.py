@@ -7,9 +7,11 @@ are here; plain helpers such as ``rendered_form_data`` are in ``tests/helpers.py
 """
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from tests import factories
 from tests.helpers import EDITOR_PASSWORD
@@ -29,6 +31,14 @@ def empty_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test ends in the default language: a request to a /ko/ page activates Korean for
+    the thread, and a later test's reverse() or validation messages would follow it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from rest_framework.throttling import AnonRateThrottle
 
-from projects.models import Project
+from projects.models import Program, Project
 from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory, create_many_projects
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ PROJECT_FIELDS = {
     "budgets",
     "places",
     "organisations",
+    "related",
     "source_text",
     "updated_at",
 }
@@ -232,6 +233,15 @@ def test_programs_carry_their_goal_and_counts(client):
     )
 
 
+def test_programs_count_only_published_projects(client):
+    ProjectFactory(is_published=False, program=Program.objects.get(slug="cloud-iot"))
+    _, body = get_json(client, "/api/programs/cloud-iot/")
+    assert body["project_count"] == (
+        Project.objects.published().filter(program__slug="cloud-iot").count()
+    )
+    assert body["project_count"] < Project.objects.filter(program__slug="cloud-iot").count()
+
+
 def test_the_api_is_read_only(client):
     response = client.post("/api/projects/", {}, content_type="application/json")
     assert response.status_code == 405
@@ -242,8 +252,9 @@ def test_the_project_list_takes_the_same_number_of_queries_at_any_size(
     client, django_assert_num_queries, extra
 ):
     create_many_projects(extra)
-    # count, page, then one each for sectors, phases, budgets, places and organisations.
-    with django_assert_num_queries(7):
+    # count, page, then one each for sectors, phases, budgets, places, organisations and
+    # related projects.
+    with django_assert_num_queries(8):
         response = client.get("/api/projects/")
     assert len(response.json()["results"]) == min(50, response.json()["count"])
 

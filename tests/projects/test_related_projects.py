@@ -2,7 +2,7 @@
 
 import pytest
 
-from projects.forms import PROJECT_FIELDS
+from projects import datadictionary as dd
 from projects.models import Project
 from tests.helpers import rendered_form_data
 
@@ -62,5 +62,14 @@ def test_officials_set_related_projects_in_the_admin_and_the_link_is_symmetrical
     assert list(other.related.all()) == [project]
 
 
-def test_the_related_projects_are_a_spreadsheet_column():
-    assert "related" in PROJECT_FIELDS
+def test_the_related_projects_are_edited_and_published_by_slug():
+    assert "related" in dd.EDITABLE_PROJECT_FIELDS
+    assert "related" in dd.api_names(dd.PROJECT_FIELDS)
+
+
+def test_the_api_and_the_csv_list_the_related_projects(client):
+    body = client.get("/api/projects/offshore-wind-farm/").json()
+    assert body["related"] == ["renewable-energy-and-offshore-wind"]
+    response = client.get("/projects/export.csv?q=offshore+wind+farm")
+    csv = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "renewable-energy-and-offshore-wind" in csv.splitlines()[1]

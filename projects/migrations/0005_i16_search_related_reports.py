@@ -79,8 +79,7 @@ def let_editors_handle_reports(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0003_search_indexes'),
-        ('projects', '0002_editors_group'),
+        ('projects', '0004_i13_validators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
