@@ -7,7 +7,7 @@ are here; plain helpers such as ``rendered_form_data`` are in ``tests/helpers.py
 """
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
@@ -34,11 +34,11 @@ def empty_page_cache():
 
 
 @pytest.fixture(autouse=True)
-def default_language():
-    """Each test ends in the default language: a request to a /ko/ page activates Korean for
-    the thread, and a later test's reverse() or validation messages would follow it."""
+def default_language_after_each_test():
+    """A request activates its page's language for the rest of the thread: without this, a test
+    that ends on a Korean page would leave Korean active for the next test's messages."""
     yield
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

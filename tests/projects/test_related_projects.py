@@ -47,7 +47,7 @@ def test_an_unpublished_related_project_is_not_linked(client):
     Project.objects.filter(slug=BULLET).update(is_published=False)
     body = page(client, f"/projects/{HIGHLIGHT}/")
     assert "Also in the plan" not in body
-    assert "The source document gives no dates for this project." in body
+    assert "The source dates the same undertaking" not in body
 
 
 def test_officials_set_related_projects_in_the_admin_and_the_link_is_symmetrical(editor_client):
