@@ -25,6 +25,7 @@ class ProjectsConfig(AppConfig):
             models.Phase,
             models.Budget,
             models.Quantity,
+            models.ProgressUpdate,
         )
         signals.connect_signals()
         search.connect_signals()

@@ -13,7 +13,7 @@ word of the query (a substring, so that a Korean word is found inside a longer c
 
 PostgreSQL adds two ways in for a word that is in no published project's text at all (a typo,
 an inflected form), each answerable from a GIN index (migration
-``0005_i16_search_related_reports``):
+``0006_i16_search_related_reports``):
 
 * full-text search (the English configuration), which finds inflected forms ("designating"
   finds "designate");

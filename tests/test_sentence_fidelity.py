@@ -142,8 +142,10 @@ def test_a_project_page_never_calls_a_stated_amount_a_budget(client, slug, langu
     assert word not in main.casefold()
     project = Project.objects.get(slug=slug)
     if project.budgets.exists():
-        payer = "does not say who pays" if language == "en" else "누가 부담하는지 밝히지 않습니다"
+        # Who pays is said only where the source says it: here it does not.
+        payer = "Who pays" if language == "en" else "부담 주체"
         assert payer in main
+        assert all(budget.payer == "not-stated" for budget in project.budgets.all())
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])

@@ -79,7 +79,7 @@ def let_editors_handle_reports(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0004_i13_validators'),
+        ('projects', '0005_i14_progress'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
