@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Full-text and trigram lookups for the q search on PostgreSQL (projects/search.py).
+    "django.contrib.postgres",
     "django_filters",
     "simple_history",
     "axes",
@@ -144,6 +146,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database must give a quick 503, not a request hanging on connect().
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3")
+    )
+    # The typo-tolerant search (a trigram word similarity, answered by a GIN index) finds a
+    # word at 0.5: "radation" is 0.58 from "radiation", below pg_trgm's default of 0.6.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options",
+        "-c pg_trgm.word_similarity_threshold=" + os.environ.get("DJANGO_SEARCH_SIMILARITY", "0.5"),
     )
 
 # Optional PostgreSQL read replica (busanportal/routers.py): anonymous public reads go there,
@@ -348,6 +356,10 @@ AXES_CLIENT_IP_CALLABLE = "busanportal.middleware.client_ip"
 # --- Public API (Django REST framework, drf-spectacular) ----------------------------------
 # Read-only and anonymous: no authentication (so no CSRF or session), JSON only. The rate limit
 # is far above what a journalist paging through the data reaches; it stops runaway scripts.
+# Readers' error reports (projects/reports.py) accepted per client address and hour; counted in
+# the default cache, and let through when the cache is down.
+PROBLEM_REPORTS_PER_HOUR = int(os.environ.get("DJANGO_PROBLEM_REPORTS_PER_HOUR", "5"))
+
 # Counters live in the default cache (Redis in production, shared by every worker).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],

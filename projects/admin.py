@@ -7,6 +7,7 @@ the admin; each change can carry its kind, reason and source, which the public c
 """
 
 from concurrency.exceptions import RecordModifiedError
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -45,6 +46,8 @@ from projects.models import (
     Organisation,
     Phase,
     Place,
+    ProblemReport,
+    ProblemReportStatus,
     Program,
     ProgressUpdate,
     Project,
@@ -406,7 +409,7 @@ class ProjectAdmin(
     )
     search_fields = ("title_en", "title_ko", "slug", "summary_en", "summary_ko", "source_text")
     search_help_text = _("Words in the title, slug, summary or source text.")
-    autocomplete_fields = ("sectors", "places", "organisations")
+    autocomplete_fields = ("sectors", "places", "organisations", "related")
     prepopulated_fields = {"slug": ("title_en",)}
     readonly_fields = ("current_progress", "created_at", "updated_at")
     source_readonly_fields = ("source_document", "source_text")
@@ -418,7 +421,16 @@ class ProjectAdmin(
         (_("Summary for citizens"), {"fields": ("summary_en", "summary_ko")}),
         (
             _("Place in the plan"),
-            {"fields": ("program", "primary_sector", "sectors", "places", "organisations")},
+            {
+                "fields": (
+                    "program",
+                    "primary_sector",
+                    "sectors",
+                    "places",
+                    "organisations",
+                    "related",
+                )
+            },
         ),
         (
             _("Status and publication"),
@@ -774,6 +786,105 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     search_fields = ("title_en", "title_ko", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ProblemReportAdminForm(forms.ModelForm):
+    """A report's resolution; the change it led to is chosen among its project's versions."""
+
+    class Meta:
+        model = ProblemReport
+        fields = ("status", "resolution_note", "resolved_change")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        change = self.fields.get("resolved_change")
+        if change is not None and self.instance.project_id:
+            change.queryset = self.instance.project.history.order_by("-history_date")
+            change.label_from_instance = lambda record: (
+                f"{record.history_date:%Y-%m-%d %H:%M} · {record.get_history_type_display()}"
+                f" · {record.history_user or '–'}"
+            )
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    """Readers' reports of errors: officials read them, check the source and resolve them."""
+
+    form = ProblemReportAdminForm
+    list_display = ("created_at", "project", "short_description", "status", "resolved_at")
+    list_filter = ("status", "created_at")
+    list_select_related = ("project",)
+    search_fields = ("description", "project__title_en", "project__title_ko")
+    readonly_fields = (
+        "project",
+        "description",
+        "email",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    )
+    fields = (
+        "project",
+        "description",
+        "email",
+        "created_at",
+        "status",
+        "resolution_note",
+        "resolved_change",
+        "resolved_at",
+        "resolved_by",
+    )
+    actions = ("mark_resolved", "mark_rejected")
+
+    def has_add_permission(self, request):
+        return False  # reports come from readers, through the public form
+
+    @admin.display(description=_("what is wrong"))
+    def short_description(self, report):
+        return report.description[:80] + ("…" if len(report.description) > 80 else "")
+
+    def save_model(self, request, obj, form, change):
+        resolve_report(obj, request.user, obj.status)
+        super().save_model(request, obj, form, change)
+
+    def _mark(self, request, queryset, status, message):
+        count = 0
+        for report in queryset.select_related("resolved_change"):
+            resolve_report(report, request.user, status)
+            report.save()
+            count += 1
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Mark the selected reports resolved"))
+    def mark_resolved(self, request, queryset):
+        resolved = _("%(count)s reports resolved.")
+        self._mark(request, queryset, ProblemReportStatus.RESOLVED, resolved)
+
+    @admin.action(description=_("Mark the selected reports rejected"))
+    def mark_rejected(self, request, queryset):
+        rejected = _("%(count)s reports rejected.")
+        self._mark(request, queryset, ProblemReportStatus.REJECTED, rejected)
+
+
+#: The reason a change made on a reader's report carries in the change log; no personal data.
+READER_REPORT_REASON = "Correction reported by a reader"
+
+
+def resolve_report(report, user, status):
+    """Set ``report``'s status; a closed report records who closed it and when, and the change
+    it led to is marked in the project's history as a correction reported by a reader."""
+    report.status = status
+    if status == ProblemReportStatus.NEW:
+        report.resolved_at = report.resolved_by = None
+        return
+    if report.resolved_at is None:
+        report.resolved_at = timezone.now()
+        report.resolved_by = user
+    if status != ProblemReportStatus.RESOLVED:
+        report.resolved_change = None
+    change = report.resolved_change
+    if change is not None and not change.history_change_reason:
+        type(change).objects.filter(pk=change.pk).update(history_change_reason=READER_REPORT_REASON)
 
 
 admin.site.login_form = AdminLoginForm

@@ -12,7 +12,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from busanportal.cache import watch_models
-        from projects import document, history, models, signals
+        from projects import document, history, models, search, signals
 
         # Any change to the portfolio invalidates the cached public pages (busanportal/cache.py).
         watch_models(
@@ -29,5 +29,6 @@ class ProjectsConfig(AppConfig):
         )
         signals.connect_signals()
         history.connect_signals()
+        search.connect_signals()
         # `loaddata` never writes over an official's edit (projects/document.py).
         document.guard_raw_loads()

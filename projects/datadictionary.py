@@ -235,6 +235,16 @@ PROJECT_FIELDS = [
         header_ko="기관",
         editable=True,
     ),
+    DataField(
+        "related",
+        _(
+            "Other published projects of the plan that name the same undertaking (e.g. a "
+            "featured highlight and the entry that dates it)."
+        ),
+        SLUG_LIST,
+        header_ko="관련 사업",
+        editable=True,
+    ),
     # Not published, but kept by officials (in this order in the spreadsheet).
     admin_only("is_published"),
     admin_only("is_featured"),

@@ -93,6 +93,7 @@ CSV_READERS: dict[str, Callable[[Row], object]] = {
     "budget_total_krw": lambda r: r.project.budget_total,
     "places": lambda r: names(r.project.place_list),
     "organisations": lambda r: names(r.project.organisation_list),
+    "related": lambda r: joined(project.slug for project in r.project.related_list),
     "updated_at": lambda r: local_iso(r.project.updated_at),
 }
 

@@ -22,7 +22,9 @@ from sectors.models import Sector
 UNDATED = "undated"
 MAX_QUERY_LENGTH = 200
 
+RELEVANCE = "relevance"
 SORT_CHOICES = [
+    (RELEVANCE, _("Relevance (with a search)")),
     ("title", _("Title (A–Z)")),
     ("start", _("Start year (earliest first)")),
     ("-start", _("Start year (latest first)")),
@@ -106,14 +108,20 @@ class ProjectFilterSet(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         strip=True,
         label=_("Search"),
-        help_text=_("Words in the title, summary or source text (English or Korean)."),
+        help_text=_(
+            "Words in English or Korean: titles, summaries and source text, and the names of "
+            "sectors, programs, goals, places and organisations."
+        ),
     )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES,
         method="sort_by",
         empty_label=_("Document order"),
         label=_("Sort by"),
-        help_text=_("Sort order; the default is the order of the source document."),
+        help_text=_(
+            "Sort order; the default is relevance with a search, else the order of the "
+            "source document."
+        ),
         error_messages={"invalid_choice": _("There is no sort order “%(value)s”.")},
     )
 
@@ -129,7 +137,16 @@ class ProjectFilterSet(django_filters.FilterSet):
     def filter_text(self, queryset, name, text):
         return queryset.matching(text) if text else queryset
 
+    def filter_queryset(self, queryset):
+        """Filter, then sort; with a search and no other order chosen, best matches first."""
+        queryset = super().filter_queryset(queryset)
+        text = self.form.cleaned_data.get("q")
+        if text and self.form.cleaned_data.get("sort") in (None, "", RELEVANCE):
+            queryset = queryset.by_relevance(text)
+        return queryset
+
     def sort_by(self, queryset, name, value):
+        # Relevance is applied in filter_queryset, once every filter is (it needs ``q``).
         # Ordering ends on the slug so that equal keys still give a stable, paginatable order.
         if value in ("start", "-start"):
             first = F("first_year")

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -283,17 +283,19 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def matching(self, text: str):
-        """Projects whose title, summary or source text (either language) holds every word."""
-        queryset = self
-        for word in text.split():
-            queryset = queryset.filter(
-                Q(title_en__icontains=word)
-                | Q(title_ko__icontains=word)
-                | Q(summary_en__icontains=word)
-                | Q(summary_ko__icontains=word)
-                | Q(source_text__icontains=word)
-            )
-        return queryset
+        """Projects the search ``text`` finds: every word in the project's search text (its
+        titles, summaries, source text and the names of its sectors, program, goal, places and
+        organisations, both languages), and on PostgreSQL also by full-text and trigram
+        similarity (see ``projects.search``)."""
+        from projects.search import filter_matching
+
+        return filter_matching(self, text)
+
+    def by_relevance(self, text: str):
+        """Order by how well each project matches ``text``: an exact title first."""
+        from projects.search import order_by_relevance
+
+        return order_by_relevance(self, text)
 
     def with_start_year(self):
         """Annotate ``first_year``: the earliest phase start (actual where reported, as in
@@ -305,6 +307,30 @@ class ProjectQuerySet(models.QuerySet):
             .order_by("active_start")
         )
         return self.annotate(first_year=Subquery(earliest.values("active_start")[:1]))
+
+    def with_span_bounds(self):
+        """Annotate what ``Project.span`` needs without fetching the phases (one query for many
+        projects): the earliest active start, the latest active year and the number of
+        open-ended phases, each phase on its actual dates once reported, else its planned ones
+        (as ``Phase.active_*``)."""
+        reported = Q(phases__actual_start_year__isnull=False)
+        start = Case(When(reported, then="phases__actual_start_year"), default="phases__start_year")
+        last = Case(
+            When(
+                reported,
+                then=Coalesce("phases__actual_end_year", "phases__actual_start_year"),
+            ),
+            default=Coalesce("phases__end_year", "phases__start_year"),
+        )
+        period = Q(phases__kind=PhaseKind.PERIOD)
+        open_ended = (reported & period & Q(phases__actual_end_year__isnull=True)) | (
+            ~reported & period & Q(phases__end_year__isnull=True)
+        )
+        return self.annotate(
+            span_first=Min(start),
+            span_last=Max(last),
+            span_open=Count("phases", filter=open_ended),
+        )
 
     def with_budget_total(self):
         """Annotate ``budget_total_krw``: the sum of stated budgets, None when none is stated."""
@@ -329,8 +355,14 @@ class ProjectQuerySet(models.QuerySet):
 
     def for_detail(self):
         """Everything a project page shows, fetched in a fixed number of queries; its published
-        progress reports, newest first, as ``published_reports``."""
+        progress reports, newest first, as ``published_reports``, and its published related
+        projects, each with its years, as ``related_published`` (one query)."""
         reports = ProgressUpdate.objects.published().latest_first()
+        related = models.Prefetch(
+            "related",
+            queryset=Project.objects.published().with_span_bounds(),
+            to_attr="related_published",
+        )
         return (
             self.for_listing()
             .select_related("source_document")
@@ -340,6 +372,7 @@ class ProjectQuerySet(models.QuerySet):
                 "organisations",
                 "quantities",
                 models.Prefetch("progress_updates", queryset=reports, to_attr="published_reports"),
+                related,
             )
         )
 
@@ -405,6 +438,16 @@ class Project(SluggedModel):
     organisations = models.ManyToManyField(
         Organisation, related_name="projects", blank=True, verbose_name=_("organisations")
     )
+    related = models.ManyToManyField(
+        "self",
+        symmetrical=True,
+        blank=True,
+        verbose_name=_("related projects"),
+        help_text=_(
+            "Entries of the plan that name the same undertaking (e.g. a highlight and the "
+            "bullet that dates it). The link shows on both pages."
+        ),
+    )
     # The latest published progress report's facts, copied here by
     # ``projects.progress.refresh_current_progress`` whenever a report is saved or deleted, so
     # that the status filter, facet and every list read one indexed column instead of a
@@ -445,13 +488,21 @@ class Project(SluggedModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
     version = version_field()
+    # Derived, never edited: kept current by projects.search whenever a name it holds changes.
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        editable=False,
+        help_text=_("Every name the search matches, in both languages, normalised."),
+    )
 
     # The links to sectors, places and organisations are versioned too, so that a change of a
-    # project's sectors is in its public change log. The current-progress columns are copies
-    # of the reports, whose own history records them.
+    # project's sectors is in its public change log. Derived columns are not versioned: the
+    # current-progress columns are copies of the reports, whose own history records them, and
+    # the search text is built from other fields.
     history = portfolio_history(
         m2m_fields=["sectors", "places", "organisations"],
-        excluded_fields=["current_status", "status_as_of", "progress_percent"],
+        excluded_fields=["current_status", "status_as_of", "progress_percent", "search_text"],
     )
     objects = ProjectManager()
 
@@ -487,7 +538,12 @@ class Project(SluggedModel):
     @property
     def span(self) -> Span | None:
         """The union of the phases' years (actual where reported, else planned: see
-        ``phase_overlaps``); None for an undated project. Uses prefetched phases."""
+        ``phase_overlaps``); None for an undated project. Uses the ``with_span_bounds``
+        annotations when present, else the prefetched phases."""
+        if hasattr(self, "span_first"):
+            if self.span_first is None:
+                return None
+            return Span(self.span_first, None if self.span_open else self.span_last)
         phases = list(self.phases.all())
         if not phases:
             return None
@@ -1230,4 +1286,92 @@ class ProgressUpdate(models.Model):
                         "A completed project is at 100%: enter 100 or leave it blank."
                     )
                 }
+            )
+
+
+class ProblemReportStatus(models.TextChoices):
+    """Where a reader's report stands."""
+
+    NEW = "new", _("New")
+    RESOLVED = "resolved", _("Resolved")
+    REJECTED = "rejected", _("Rejected")
+
+
+#: The longest description a reader may send; longer text is refused with a message.
+PROBLEM_DESCRIPTION_MAX_LENGTH = 2000
+
+
+class ProblemReport(models.Model):
+    """A reader's report of an error on a project page, for officials to check and resolve.
+
+    The e-mail address is optional and is shown to officials only; nothing of the report but
+    the fact that a reader reported it ever appears on the public site.
+    """
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="problem_reports",
+        verbose_name=_("project"),
+    )
+    description = models.TextField(_("what is wrong"), max_length=PROBLEM_DESCRIPTION_MAX_LENGTH)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProblemReportStatus.choices,
+        default=ProblemReportStatus.NEW,
+    )
+    resolution_note = models.TextField(
+        _("resolution note"),
+        blank=True,
+        help_text=_("For officials: what was checked and what, if anything, was changed."),
+    )
+    resolved_change = models.ForeignKey(
+        "projects.HistoricalProject",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("change made"),
+        help_text=_(
+            "The version of the project that corrected the error, if the report led to a "
+            "change. The change log then shows it as a correction reported by a reader."
+        ),
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        indexes = [models.Index(fields=["status", "created_at"], name="problemreport_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_change__isnull=True) | Q(status=ProblemReportStatus.RESOLVED),
+                name="problemreport_change_only_when_resolved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} – {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else ""
+
+    def clean(self):
+        """Mirror the constraint so that officials see the message by the field."""
+        if self.resolved_change_id and self.status != ProblemReportStatus.RESOLVED:
+            raise ValidationError(
+                {"resolved_change": _("Only a resolved report can name the change it led to.")}
+            )
+        if self.resolved_change_id and self.resolved_change.id != self.project_id:
+            raise ValidationError(
+                {"resolved_change": _("Choose a version of this report's project.")}
             )

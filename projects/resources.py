@@ -1,9 +1,9 @@
 """Spreadsheet import and export of projects (django-import-export).
 
 One row per project, identified by its slug. Related records are named by slug too: ``program``,
-``primary_sector`` and ``source_document`` hold one slug; ``sectors``, ``places`` and
-``organisations`` hold several, separated by commas (semicolons also work). A file exported from
-the admin can be edited and imported again.
+``primary_sector`` and ``source_document`` hold one slug; ``sectors``, ``places``,
+``organisations`` and ``related`` (other projects) hold several, separated by commas
+(semicolons also work). A file exported from the admin can be edited and imported again.
 
 Rules the officials rely on:
 
@@ -282,6 +282,7 @@ class ProjectResource(PortfolioResourceMixin, resources.ModelResource):
     sectors = slugs_field("sectors", Sector)
     places = slugs_field("places", Place)
     organisations = slugs_field("organisations", Organisation)
+    related = slugs_field("related", Project)
     is_published = keep_if_blank_field("is_published", YesNoWidget())
     is_featured = keep_if_blank_field("is_featured", YesNoWidget())
     position = keep_if_blank_field("position", WholeNumberWidget())
@@ -386,7 +387,7 @@ class ProjectResource(PortfolioResourceMixin, resources.ModelResource):
             queryset = self.get_queryset()
         queryset = queryset.select_related(
             "program", "primary_sector", "source_document"
-        ).prefetch_related("sectors", "places", "organisations")
+        ).prefetch_related("sectors", "places", "organisations", "related")
         return super().export(queryset=queryset, **kwargs)
 
 

@@ -316,3 +316,51 @@ def build_timeline(projects, first_year: int | None = None, last_year: int | Non
                 actual.y, actual.height = planned.y + planned.height / 4, planned.height / 2
         rows.append(row)
     return Timeline(first_year=first, last_year=last, rows=rows)
+
+
+@dataclass(frozen=True)
+class NamedFilter:
+    """A sector or program whose name the search query gives, offered as that filter."""
+
+    kind: str  # "sector" or "program"
+    name: str
+    query: str  # the list's query string with this filter instead of the search
+
+
+def filters_named_by(filterset: ProjectFilterSet, facets: Facets) -> list[NamedFilter]:
+    """The sectors and programs whose English or Korean name holds every word of ``q`` (e.g.
+    "green energy" names the sector Green energy), not already applied. Read off the facets'
+    sectors and programs, so it costs no query."""
+    from projects.search import normalise, query_words
+
+    applied = filterset.applied
+    words = query_words(applied.get("q", ""))
+    if not words:
+        return []
+
+    def named(*names):
+        return any(all(word in normalise(name) for word in words) for name in names if name)
+
+    def query_with(name, value):
+        query = filterset.data.copy()
+        for key in ("q", "page", "sort"):
+            query.pop(key, None)
+        if name == "sector":
+            query.setlist("sector", [*query.getlist("sector"), value])
+        else:
+            query[name] = value
+        return query.urlencode()
+
+    chosen_sectors = {sector.slug for sector in applied.get("sector", [])}
+    suggestions = [
+        NamedFilter("sector", sector.name, query_with("sector", sector.slug))
+        for sector in facets.sectors
+        if sector.slug not in chosen_sectors and named(sector.name_en, sector.name_ko)
+    ]
+    if "program" not in applied:
+        suggestions += [
+            NamedFilter("program", program.title, query_with("program", program.slug))
+            for program in facets.programs
+            if named(program.title_en, program.title_ko)
+        ]
+    return suggestions

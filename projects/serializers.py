@@ -196,6 +196,7 @@ class ProjectSerializer(DictionarySerializer):
         many=True,
         read_only=True,
     )
+    related = SlugListField(source="related_list")
 
     dictionary = "PROJECT_FIELDS"
 

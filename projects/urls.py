@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects import export, views
+from projects import export, reports, views
 
 app_name = "projects"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("projects/<slug:slug>/", views.project_detail, name="detail"),
     path("projects/<slug:slug>/changes/", views.project_changes, name="project_changes"),
     path("changes/", views.change_log, name="changes"),
+    path("projects/<slug:slug>/report/", reports.report_problem, name="report"),
     path("timeline/", views.timeline, name="timeline"),
     path("data/", export.data_page, name="data"),
 ]

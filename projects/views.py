@@ -19,6 +19,7 @@ from projects.forms import ChangeLogFilterForm
 from projects.models import Project, SourceDocument
 from projects.selectors import (
     build_timeline,
+    filters_named_by,
     key_figures,
     offered_facets,
     project_facets,
@@ -88,7 +89,8 @@ def project_list(request):
     filterset, projects = filtered_projects(request)
     filters = filter_context(filterset)
     page = paginate(projects.for_listing(), PAGE_SIZE, request, filters["facets"])
-    context = {**filters, "page": page}
+    named_filters = filters_named_by(filterset, filters["facets"])
+    context = {**filters, "page": page, "named_filters": named_filters}
     return render(request, "projects/list.html", context)
 
 

@@ -169,8 +169,9 @@ def test_the_admin_index_lists_only_the_portfolio_to_an_editor(editor_client):
 def test_every_editor_permission_exists_in_the_database():
     # The migration creates the permissions itself; none is left dangling.
     group = Group.objects.get(name="Editors")
-    # 43, and the progress reports' four and their history's view (0005).
-    assert group.permissions.count() == 48
+    # 43, the progress reports' four and their history's view (0005), and view, change and
+    # delete of readers' problem reports.
+    assert group.permissions.count() == 51
     assert Permission.objects.filter(group=group, content_type__app_label="sectors").count() == 4
 
 

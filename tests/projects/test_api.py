@@ -41,6 +41,7 @@ PROJECT_FIELDS = {
     "budgets",
     "places",
     "organisations",
+    "related",
     "source_text",
     "updated_at",
 }
@@ -266,8 +267,9 @@ def test_the_project_list_takes_the_same_number_of_queries_at_any_size(
     client, django_assert_num_queries, extra
 ):
     create_many_projects(extra)
-    # count, page, then one each for sectors, phases, budgets, places and organisations.
-    with django_assert_num_queries(7):
+    # count, page, then one each for sectors, phases, budgets, places, organisations and
+    # related projects.
+    with django_assert_num_queries(8):
         response = client.get("/api/projects/")
     assert len(response.json()["results"]) == min(50, response.json()["count"])
 

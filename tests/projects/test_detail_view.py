@@ -26,7 +26,7 @@ def test_the_project_page_lists_each_phase_with_its_dates(client):
     _, body = detail(client, "export-research-reactor")
     planned = '<span class="muted">(planned)</span>'
     assert f"<strong>2010–2018</strong> {planned} – New research reactor for export" in body
-    assert f"<strong>2015-04</strong> {planned} – Site construction completed" in body
+    assert f"<strong>2015-04</strong> {planned} – Complete the site construction" in body
     assert (
         f"<strong>2015–2019</strong> {planned} – Radioactive isotope convergence research base"
         in body
@@ -37,7 +37,7 @@ def test_the_timeline_svg_has_a_text_equivalent(client):
     _, body = detail(client, "export-research-reactor")
     assert 'role="img" aria-label="New research reactor for export: planned 2010–2018;' in body
     assert (
-        "<td>Site construction completed</td><td>Milestone</td><td>2015-04</td>"
+        "<td>Complete the site construction</td><td>Milestone</td><td>2015-04</td>"
         "<td>not reported</td><td>Scheduled</td>"
     ) in body
 
@@ -91,10 +91,10 @@ def test_an_unpublished_project_is_a_404(client):
 
 
 def test_detail_query_count(client, django_assert_num_queries):
-    # The project and its relations (the published progress reports among them), and one
-    # union of its parts' versions (the marks of changed facts); the plan's latest month is a
-    # subquery of the first.
-    with django_assert_num_queries(9):
+    # The project and its relations (the published progress reports and the related projects
+    # are one prefetch each), and one union of its parts' versions (the marks of changed facts);
+    # the plan's latest month is a subquery of the first.
+    with django_assert_num_queries(10):
         client.get("/projects/export-research-reactor/")
 
 

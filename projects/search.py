@@ -1,0 +1,267 @@
+"""The ``q`` search: what a project is found by, and how the results are ranked.
+
+Every project keeps one derived column, ``search_text``: its titles, summaries and source text
+and the English and Korean names of its sectors, program, goal, places and organisations,
+normalised (NFKC, case-folded, control characters removed). It is rebuilt whenever any of those
+change: the project's own save, a change of its sectors, places or organisations, and a rename
+of a sector, program, goal, place or organisation (which rebuilds every project that carries the
+name). Fixture loads and bulk writes call ``refresh_search_text`` themselves.
+
+Both databases match the same way first: a project matches when its search text contains every
+word of the query (a substring, so that a Korean word is found inside a longer compound, e.g.
+"풍력" in "해상풍력단지"). The query is normalised as the text is, so case never matters.
+
+PostgreSQL adds two ways in for a word that is in no published project's text at all (a typo,
+an inflected form), each answerable from a GIN index (migration
+``0006_i16_search_related_reports``):
+
+* full-text search (the English configuration), which finds inflected forms ("designating"
+  finds "designate");
+* trigram word similarity (``pg_trgm``'s ``<%``, threshold 0.5 from the settings), which
+  forgives typos ("radation").
+
+Correctly spelt words never take these paths, so they pay only for the substring test, which
+the trigram index answers: at 10,000 projects a search counts its matches in about 25 ms and
+fetches a ranked page in 20-120 ms; a misspelt word, checked row by row, takes about a second.
+
+SQLite keeps the substring rule alone. Its FTS5 trigram tokenizer (SQLite >= 3.34) would only
+index the same substring question, and it cannot answer words shorter than three characters,
+which Korean words often are ("로봇", "신발", "섬유"); a plain ``LIKE`` over one column is the
+same result, and at 10,000 projects it counts the matches in 15-20 ms (a ranked page of a
+5,000-project result in about 240 ms, of a narrow one in 40 ms). SQLite is the development
+and snapshot database; production is PostgreSQL.
+
+Ranking, with ``q``: an exact title match first, then a title holding the whole query, then a
+search text holding it as a phrase, with a bonus for a project in a sector whose name holds
+it; on PostgreSQL the full-text rank of the titles (weighted above the summaries) orders the
+rest. Ties keep the document's order.
+"""
+
+import re
+import unicodedata
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connections
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
+
+#: The text search configuration of the full-text index; it must match the index's.
+FTS_CONFIG = "english"
+# Words shorter than this are not matched by similarity: "bio" is near too many words.
+FUZZY_MIN_LENGTH = 4
+# Control and format characters (e.g. NUL, bidirectional overrides) carry no words.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_SPACE = re.compile(r"\s+")
+# Punctuation that may surround a word the reader typed, e.g. "radiation," or "(2015)".
+_EDGE_PUNCTUATION = "\"'“”‘’()[]{}<>,.;:!?"
+
+
+def normalise(text: str) -> str:
+    """Text as the search compares it: NFKC, case-folded, control characters removed and
+    whitespace collapsed (so "ＩｏＴ", "IOT" and "iot" are one word)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _CONTROL.sub(" ", text).casefold()
+    return _SPACE.sub(" ", text).strip()
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query, normalised, without surrounding punctuation, each once."""
+    words = []
+    for word in normalise(text).split(" "):
+        word = word.strip(_EDGE_PUNCTUATION)
+        if word and word not in words:
+            words.append(word)
+    return words
+
+
+def uses_postgres(queryset) -> bool:
+    """Whether ``queryset`` runs on PostgreSQL (full-text and trigram search available)."""
+    return connections[queryset.db].vendor == "postgresql"
+
+
+# --- The search text ------------------------------------------------------------------------
+
+
+def build_search_text(project) -> str:
+    """Every name ``project`` is found by, one per line, normalised. Uses prefetched relations
+    (see ``refresh_search_text``)."""
+    parts = [
+        project.title_en,
+        project.title_ko,
+        project.summary_en,
+        project.summary_ko,
+        project.source_text,
+    ]
+    for sector in project.sectors.all():
+        parts += [sector.name_en, sector.name_ko]
+    if project.program_id:
+        program = project.program
+        parts += [program.title_en, program.title_ko]
+        parts += [program.strategy.title_en, program.strategy.title_ko]
+    for place in project.places.all():
+        parts += [place.name_en, place.name_ko]
+    for organisation in project.organisations.all():
+        parts += [organisation.name_en, organisation.name_ko, organisation.acronym]
+    return "\n".join(normalise(part) for part in parts if part)
+
+
+def refresh_search_text(projects=None) -> int:
+    """Rebuild the search text of ``projects`` (a queryset; default: every project), writing
+    only the rows whose text changed. Returns how many changed. A queryset ``update`` per row,
+    not ``save()``: the search text is derived, so it must not touch ``updated_at`` or the
+    history."""
+    from projects.models import Project
+
+    if projects is None:
+        projects = Project.objects.all()
+    rows = projects.select_related("program__strategy").prefetch_related(
+        "sectors", "places", "organisations"
+    )
+    changed = []
+    for project in rows:
+        text = build_search_text(project)
+        if text != project.search_text:
+            project.search_text = text
+            changed.append(project)
+    Project.objects.bulk_update(changed, ["search_text"], batch_size=500)
+    return len(changed)
+
+
+# --- Signal receivers: keep the search text current ----------------------------------------
+
+
+def project_saved(sender, instance, **kwargs):
+    from projects.models import Project
+
+    refresh_search_text(Project.objects.filter(pk=instance.pk))
+
+
+def project_names_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A project's sectors, places or organisations changed (either side of the relation)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from projects.models import Project
+
+    if not reverse:
+        refresh_search_text(Project.objects.filter(pk=instance.pk))
+    elif action == "post_clear":
+        # The cleared projects are gone from the relation already: rebuild every project.
+        refresh_search_text()
+    else:
+        refresh_search_text(Project.objects.filter(pk__in=pk_set or ()))
+
+
+def name_saved(lookup):
+    """A receiver for a named thing (sector, program, goal, place, organisation): rebuild the
+    projects that carry its name, found through ``lookup`` (e.g. ``"program__strategy"``)."""
+
+    def receiver(sender, instance, raw=False, created=False, **kwargs):
+        if created:
+            return  # a new name is on no project yet
+        from projects.models import Project
+
+        refresh_search_text(Project.objects.filter(**{lookup: instance}).distinct())
+
+    return receiver
+
+
+def connect_signals():
+    """Connect the receivers that keep ``search_text`` current (from ``AppConfig.ready``)."""
+    from django.db.models.signals import m2m_changed, post_save
+
+    from projects.models import Organisation, Place, Program, Project, Strategy
+    from sectors.models import Sector
+
+    post_save.connect(project_saved, sender=Project, dispatch_uid="search-project-saved")
+    for field in ("sectors", "places", "organisations"):
+        through = getattr(Project, field).through
+        m2m_changed.connect(
+            project_names_changed, sender=through, dispatch_uid=f"search-{field}-changed"
+        )
+    for model, lookup in (
+        (Sector, "sectors"),
+        (Program, "program"),
+        (Strategy, "program__strategy"),
+        (Place, "places"),
+        (Organisation, "organisations"),
+    ):
+        post_save.connect(
+            name_saved(lookup), sender=model, weak=False, dispatch_uid=f"search-{lookup}-saved"
+        )
+
+
+# --- Matching and ranking ---------------------------------------------------------------------
+
+
+def every_word(queryset, words, fuzzy: bool) -> Q:
+    """Each word is in the search text (a substring). With ``fuzzy`` (PostgreSQL), a word that
+    is in no published project's search text at all (a typo, an inflected form) may instead match by
+    full-text search or trigram word similarity.
+
+    The guard ("in no project at all") is an uncorrelated subquery, which PostgreSQL runs once
+    per word, from the trigram index; a correctly spelt word therefore never pays for the
+    similarity and stemming checks, which have to be computed row by row.
+    """
+    condition = Q()
+    for word in words:
+        word_condition = Q(search_text__contains=word)
+        if fuzzy:
+            # Published projects only: a draft's words must not change what the public finds.
+            nowhere = ~Exists(queryset.model.objects.published().filter(search_text__contains=word))
+            near = Q(search_document=SearchQuery(word, config=FTS_CONFIG))
+            if len(word) >= FUZZY_MIN_LENGTH:
+                near |= Q(search_text__trigram_word_similar=word)
+            word_condition |= Q(nowhere) & near
+        condition &= word_condition
+    return condition
+
+
+def filter_matching(queryset, text: str):
+    """``queryset`` narrowed to the projects the query ``text`` finds (see the module)."""
+    words = query_words(text)
+    if not words:
+        return queryset
+    if not uses_postgres(queryset):
+        return queryset.filter(every_word(queryset, words, fuzzy=False))
+    document = SearchVector("search_text", config=FTS_CONFIG)
+    return queryset.alias(search_document=document).filter(every_word(queryset, words, fuzzy=True))
+
+
+def order_by_relevance(queryset, text: str):
+    """``queryset`` ordered best match first, annotated with ``relevance`` (a number)."""
+    words = query_words(text)
+    if not words:
+        return queryset
+    phrase = " ".join(words)
+    # Titles are stored as typed and the phrase is normalised: the lookups ignore case.
+    relevance = Case(
+        When(Q(title_en__iexact=phrase) | Q(title_ko__iexact=phrase), then=Value(100.0)),
+        When(Q(title_en__icontains=phrase) | Q(title_ko__icontains=phrase), then=Value(10.0)),
+        When(search_text__contains=phrase, then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    # A project in a sector whose name holds the query ("green energy") comes before one that
+    # only mentions it in passing (a program "... robot industry and green energy industry").
+    through = queryset.model.sectors.through
+    in_named_sector = Exists(
+        through.objects.filter(project=OuterRef("pk")).filter(
+            Q(sector__name_en__icontains=phrase) | Q(sector__name_ko__icontains=phrase)
+        )
+    )
+    relevance = relevance + Case(
+        When(in_named_sector, then=Value(3.0)), default=Value(0.0), output_field=FloatField()
+    )
+    if uses_postgres(queryset):
+        # Titles weigh more than summaries; the short columns keep this cheap per row.
+        document = SearchVector("title_en", "title_ko", weight="A", config=FTS_CONFIG) + (
+            SearchVector("summary_en", "summary_ko", weight="B", config=FTS_CONFIG)
+        )
+        query = SearchQuery(phrase, search_type="websearch", config=FTS_CONFIG)
+        relevance = relevance + SearchRank(document, query)
+    return queryset.annotate(relevance=relevance).order_by(
+        F("relevance").desc(), "position", "slug"
+    )
