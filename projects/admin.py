@@ -318,7 +318,8 @@ class PortfolioHistoryAdmin(SimpleHistoryAdmin):
         if change:
             ensure_history_baseline(obj)
         if reverted_to is not None:
-            obj._change_reason = revert_reason(reverted_to)
+            # The official's own reason, else the version and date it returned to.
+            obj._change_reason = getattr(obj, "_change_reason", None) or revert_reason(reverted_to)
         super().save_model(request, obj, form, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

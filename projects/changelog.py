@@ -56,7 +56,16 @@ TRACKED = {
     "progress": ProgressUpdate,
 }
 #: Fields whose changes say nothing to a reader (bookkeeping, internal keys, ordering).
-HIDDEN_FIELDS = {"id", "created_at", "updated_at", "position", "key", "project", "entered_by"}
+HIDDEN_FIELDS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "position",
+    "key",
+    "project",
+    "entered_by",
+    "version",
+}
 #: A project's current status, date and percentage are copied from its latest published
 #: progress report (projects/progress.py); the report's own entry tells that change.
 HIDDEN_PROJECT_FIELDS = {"current_status", "status_as_of", "progress_percent"}

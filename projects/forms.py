@@ -7,8 +7,6 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.utils.formats import date_format
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects import datadictionary as dd
@@ -117,10 +115,7 @@ class ChangeDetailsMixin(forms.ModelForm):
         source = (cleaned_data.get("change_source") or "").strip()
         if self.reverting is not None:
             kind = ChangeKind.REVERT
-            if not reason:
-                reason = gettext("Reverted to the version of %(date)s.") % {
-                    "date": date_format(self.reverting.history_date, "DATETIME_FORMAT")
-                }
+            # With no reason given, the admin's save names the version it returned to.
         elif self.changes_guarded_fact():
             if not kind and "change_kind" not in self.errors:
                 self.add_error(

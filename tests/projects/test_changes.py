@@ -194,7 +194,7 @@ def test_reverting_records_a_revert_entry(official, client):
     client.logout()
     log = visible(client.get("/changes/"))
     assert "Revert" in log and "Planned end year: 2020 → 2018" in log
-    assert "Reverted to the version of" in log
+    assert "Revert to version" in log
     # Back at the plan's value, the project page shows the fact as the document gives it.
     assert "the plan said 2010–2018" not in text(client.get(f"/projects/{REACTOR}/"))
 
