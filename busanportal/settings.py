@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "import_export",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI's files, so /api/docs/ needs no CDN
     "corsheaders",
     "sectors",
     "projects",
@@ -72,13 +71,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so that it sees every response, including those of the middleware below.
     "busanportal.middleware.SecurityHeadersMiddleware",
+    # Next, so that it sees the error pages Django renders itself (404, the bad-host 400).
+    "busanportal.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before any middleware that can answer by itself, so that CORS preflights are answered.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, minus a Vary: Accept-Language that never applies here.
+    "busanportal.middleware.PathLanguageMiddleware",
     # After the language is known (it is part of the key); a hit skips everything below.
     "busanportal.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -325,17 +327,14 @@ SPECTACULAR_SETTINGS = {
         {"name": "sectors", "description": "The industries of the plan, with project counts."},
         {"name": "programs", "description": "The plan's programs and their strategic goals."},
     ],
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # validatorUrl None: Swagger UI would otherwise send the schema to validator.swagger.io.
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "tryItOutEnabled": True},
 }
 # CORS: any origin may read the API (newsroom notebooks); nothing else is cross-origin.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
+# A script on another origin can read how long to wait after a 429 only if the header is exposed.
+CORS_EXPOSE_HEADERS = ["Retry-After"]
 
 # The portal's one source document; every imported project points to it.
 PORTAL_SOURCE_DOCUMENT_SLUG = "busan-future-strategic-industry"

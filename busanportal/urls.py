@@ -1,7 +1,7 @@
 """Root URL configuration.
 
-Public pages sit under ``i18n_patterns`` with English unprefixed and Korean under ``/ko/``; the
-admin, API and feeds are language-neutral.
+Public pages and the feeds sit under ``i18n_patterns`` with English unprefixed and Korean under
+``/ko/``; the admin and the API are language-neutral (the API takes ``lang=ko``).
 """
 
 from django.conf.urls.i18n import i18n_patterns
@@ -27,12 +27,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", site_views.healthz, name="healthz"),
     path("api/", include("busanportal.api_urls")),
-    path("feeds/", include("busanportal.feed_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("sectors/", include("sectors.urls")),
+    path("feeds/", include("busanportal.feed_urls")),
     prefix_default_language=False,
 )
 

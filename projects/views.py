@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from projects.filters import ProjectFilterSet
+from projects.linkeddata import project_json_ld
 from projects.models import Project, SourceDocument
 from projects.selectors import build_timeline, key_figures, project_facets
 from sectors.models import Sector
@@ -85,6 +86,7 @@ def project_detail(request, slug):
         "timeline": build_timeline([project]),
         "back_chips": came_from.chips() if came_from.is_valid() else [],
         "back_query": list_query(came_from) if came_from.is_valid() else "",
+        "project_json_ld": project_json_ld(request, project),
     }
     return render(request, "projects/detail.html", context)
 
