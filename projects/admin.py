@@ -158,40 +158,41 @@ class SourceTextReadOnlyMixin:
         return readonly
 
 
-class PhaseInline(SourceTextReadOnlyMixin, admin.TabularInline):
+class ProjectPartInline(SourceTextReadOnlyMixin, admin.TabularInline):
+    """A project's phases, budgets or quantities on its page: the fields of the part's form
+    (from the data dictionary) less the project the inline belongs to; a key used once."""
+
+    formset = UniqueKeyInlineFormSet
+    extra = 0
+
+    def get_fields(self, request, obj=None):
+        return tuple(name for name in self.form._meta.fields if name != "project")
+
+
+class PhaseInline(ProjectPartInline):
     """Phases on the project page; the model's ``clean()`` puts each error by its field."""
 
     model = Phase
-    formset = UniqueKeyInlineFormSet
     form = PhaseAdminForm
-    # The form's fields, less the project the inline already belongs to.
-    fields = tuple(name for name in PhaseAdminForm.Meta.fields if name != "project")
     prepopulated_fields = {"key": ("name_en",)}
-    extra = 0
     show_change_link = True
 
 
-class BudgetInline(SourceTextReadOnlyMixin, admin.TabularInline):
+class BudgetInline(ProjectPartInline):
     """Budgets on the project page, in whole won."""
 
     model = Budget
-    formset = UniqueKeyInlineFormSet
     form = BudgetAdminForm
-    fields = ("key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
     prepopulated_fields = {"key": ("covers_en",)}
-    extra = 0
     show_change_link = True
 
 
-class QuantityInline(SourceTextReadOnlyMixin, admin.TabularInline):
+class QuantityInline(ProjectPartInline):
     """Counted or measured facts on the project page."""
 
     model = Quantity
-    formset = UniqueKeyInlineFormSet
     form = QuantityAdminForm
-    fields = ("key", "value", "unit_en", "unit_ko", "label_en", "label_ko", "source_text")
     prepopulated_fields = {"key": ("label_en",)}
-    extra = 0
 
 
 class PortfolioHistoryAdmin(SimpleHistoryAdmin):
@@ -449,7 +450,7 @@ class BudgetAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, Portfolio
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
     prepopulated_fields = {"key": ("covers_en",)}
-    fields = ("project", "key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+    fields = BudgetAdminForm.Meta.fields
 
     @admin.display(description=_("amount"), ordering="amount_krw")
     def amount_display(self, budget):

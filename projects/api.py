@@ -5,7 +5,7 @@ so ``/api/projects/?sector=it&year=2016`` means exactly what ``/projects/?sector
 means. Invalid parameters answer 400 with a JSON body keyed by the parameter's name.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from busanportal.cache import cache_until_change
 from busanportal.i18n import CONTENT_LANGUAGES
 from projects.filters import MAX_QUERY_LENGTH, SORT_CHOICES, YEAR_PATTERN, ProjectFilterSet
 from projects.models import Program, Project, ProjectStatus
+from projects.selectors import programs_with_project_counts, sectors_with_project_counts
 from projects.serializers import ProgramSerializer, ProjectSerializer, SectorSerializer
 from sectors.models import Sector
 
@@ -175,7 +176,7 @@ class ContentLanguageMixin:
         ),
         parameters=[LANGUAGE_PARAMETER],
         responses={
-            200: ProjectSerializer(many=True),
+            200: ProjectSerializer,
             400: BAD_PARAMETER,
             404: NOT_FOUND,
             429: THROTTLED,
@@ -251,53 +252,57 @@ def slug_parameter(kind):
     )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List sectors"),
-        description=_("Every sector, with the number of its published projects."),
-        parameters=[LANGUAGE_PARAMETER],
-        responses={200: SectorSerializer(many=True), 400: BAD_PARAMETER, 429: THROTTLED},
-    ),
-    retrieve=extend_schema(
-        summary=_("One sector"),
-        parameters=[slug_parameter("sector"), LANGUAGE_PARAMETER],
-        responses={200: SectorSerializer, 400: BAD_PARAMETER, 404: NOT_FOUND, 429: THROTTLED},
-    ),
+def whole_list_schema(kind, serializer, list_summary, list_description, retrieve_summary):
+    """The schema of a list on one page (no pagination, no filters) and its items by slug."""
+    return extend_schema_view(
+        list=extend_schema(
+            summary=list_summary,
+            description=list_description,
+            parameters=[LANGUAGE_PARAMETER],
+            responses={200: serializer, 400: BAD_PARAMETER, 429: THROTTLED},
+        ),
+        retrieve=extend_schema(
+            summary=retrieve_summary,
+            parameters=[slug_parameter(kind), LANGUAGE_PARAMETER],
+            responses={200: serializer, 400: BAD_PARAMETER, 404: NOT_FOUND, 429: THROTTLED},
+        ),
+    )
+
+
+class WholeListViewSet(ContentLanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """A short list given whole on one page, its items by slug."""
+
+    pagination_class = None
+    lookup_field = "slug"
+
+
+@whole_list_schema(
+    "sector",
+    SectorSerializer,
+    _("List sectors"),
+    _("Every sector, with the number of its published projects."),
+    _("One sector"),
 )
-class SectorViewSet(ContentLanguageMixin, viewsets.ReadOnlyModelViewSet):
+class SectorViewSet(WholeListViewSet):
     """The sectors and how many published projects each has (all on one page)."""
 
     serializer_class = SectorSerializer
-    pagination_class = None
-    lookup_field = "slug"
 
     def get_queryset(self):
-        published = Q(projects__is_published=True)
-        return Sector.objects.annotate(project_count=Count("projects", filter=published))
+        return sectors_with_project_counts()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List programs"),
-        description=_("The plan's programs with their goal and number of published projects."),
-        parameters=[LANGUAGE_PARAMETER],
-        responses={200: ProgramSerializer(many=True), 400: BAD_PARAMETER, 429: THROTTLED},
-    ),
-    retrieve=extend_schema(
-        summary=_("One program"),
-        parameters=[slug_parameter("program"), LANGUAGE_PARAMETER],
-        responses={200: ProgramSerializer, 400: BAD_PARAMETER, 404: NOT_FOUND, 429: THROTTLED},
-    ),
+@whole_list_schema(
+    "program",
+    ProgramSerializer,
+    _("List programs"),
+    _("The plan's programs with their goal and number of published projects."),
+    _("One program"),
 )
-class ProgramViewSet(ContentLanguageMixin, viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(WholeListViewSet):
     """The programs under the plan's goals (all on one page)."""
 
     serializer_class = ProgramSerializer
-    pagination_class = None
-    lookup_field = "slug"
 
     def get_queryset(self):
-        published = Q(projects__is_published=True)
-        return Program.objects.select_related("strategy").annotate(
-            project_count=Count("projects", filter=published)
-        )
+        return programs_with_project_counts()

@@ -1,8 +1,11 @@
-"""The data dictionary: one description of every field the portal gives away.
+"""The data dictionary: the one list of every field the portal shows, exports or has edited.
 
-The CSV export, the API serializers (whose help texts become the OpenAPI descriptions) and the
-/data/ page all read their descriptions from here, so that the three can never disagree about
-what a field means, its type or its unit.
+Everything else is derived from these lists: the CSV columns, their order and their Korean headers
+(``projects.export``), the API and JSON export fields with their help texts, which become the
+OpenAPI descriptions (``projects.serializers``), the /data/ page, and the fields of the admin
+forms, inlines and spreadsheet import/export (``projects.forms``, ``projects.admin``,
+``projects.resources``). Adding a field to the portal means adding its entry here (and its model
+field); an entry's flags say where it appears.
 """
 
 from dataclasses import dataclass
@@ -33,14 +36,33 @@ MONTH = _("calendar month")
 
 @dataclass(frozen=True)
 class DataField:
-    """A field of the exports: its name, what it means, its type and its unit."""
+    """A field: its name (also its English CSV header), what it means, its type, its unit, its
+    Korean CSV header, and where it appears.
+
+    ``in_csv`` and ``in_api`` place it in the CSV export (project fields only) and in the API and
+    JSON export; ``editable`` in the admin forms and the spreadsheet import/export.
+    """
 
     name: str
-    meaning: Promise
-    type: Promise
+    meaning: Promise | str
+    type: Promise | str
     unit: Promise | str = ""
+    # Headers are part of the file format, so the Korean ones are fixed here rather than left to
+    # the interface translation catalogue.
+    header_ko: str = ""
     in_csv: bool = True
     in_api: bool = True
+    editable: bool = False
+
+    @property
+    def is_outward(self) -> bool:
+        """Shown to the public (CSV or API), hence described on the /data/ page."""
+        return self.in_csv or self.in_api
+
+
+def admin_only(name: str) -> DataField:
+    """A field officials edit that no export shows (e.g. the publication switch, a row's key)."""
+    return DataField(name, "", "", in_csv=False, in_api=False, editable=True)
 
 
 PROJECT_FIELDS = [
@@ -51,6 +73,8 @@ PROJECT_FIELDS = [
             "never changes once published."
         ),
         SLUG,
+        header_ko="식별자",
+        editable=True,
     ),
     DataField(
         "title",
@@ -61,29 +85,54 @@ PROJECT_FIELDS = [
         TEXT,
         in_csv=False,
     ),
-    DataField("title_en", _("The project's title in English, as in the source document."), TEXT),
+    DataField(
+        "title_en",
+        _("The project's title in English, as in the source document."),
+        TEXT,
+        header_ko="사업명(영문)",
+        editable=True,
+    ),
     DataField(
         "title_ko",
         _("The project's title in Korean: the portal team's translation; empty if none yet."),
         TEXT_OR_EMPTY,
+        header_ko="사업명(국문)",
+        editable=True,
     ),
-    DataField("summary_en", _("A plain-language summary in English."), TEXT_OR_EMPTY),
+    DataField(
+        "summary_en",
+        _("A plain-language summary in English."),
+        TEXT_OR_EMPTY,
+        header_ko="요약(영문)",
+        editable=True,
+    ),
     DataField(
         "summary_ko",
         _("A plain-language summary in Korean (the portal team's translation)."),
         TEXT_OR_EMPTY,
+        header_ko="요약(국문)",
+        editable=True,
     ),
     DataField(
         "url",
         _("The permanent address of the project's page on this portal: cite this link."),
         URL,
+        header_ko="주소(URL)",
     ),
     DataField(
         "sectors",
         _("Every industry sector the project belongs to (see /api/sectors/ for the names)."),
         SLUG_LIST,
+        header_ko="산업 분야",
+        editable=True,
     ),
-    DataField("primary_sector", _("The project's main sector."), SLUG),
+    DataField(
+        "primary_sector",
+        _("The project's main sector."),
+        SLUG,
+        header_ko="주 산업 분야",
+        editable=True,
+    ),
     DataField(
         "program",
         _(
@@ -91,11 +140,14 @@ PROJECT_FIELDS = [
             "featured highlights, which the document lists under no program."
         ),
         SLUG_OR_NULL,
+        header_ko="프로그램",
+        editable=True,
     ),
     DataField(
         "goal",
         _("The strategic goal the project's program serves; empty when there is no program."),
         SLUG_OR_NULL,
+        header_ko="전략 목표",
     ),
     DataField(
         "status",
@@ -104,12 +156,15 @@ PROJECT_FIELDS = [
             "in-progress, completed, or not-stated (the source document states none)."
         ),
         _("one of: planned, in-progress, completed, not-stated"),
+        header_ko="진행 상태",
+        editable=True,
     ),
     DataField(
         "start_year",
         _("The first year of the project's earliest phase; empty when the source gives no date."),
         YEAR_OR_NULL,
         YEAR,
+        header_ko="시작 연도",
     ),
     DataField(
         "end_year",
@@ -119,17 +174,20 @@ PROJECT_FIELDS = [
         ),
         YEAR_OR_NULL,
         YEAR,
+        header_ko="종료 연도",
     ),
     DataField(
         "phases",
         _("The dated periods and milestones of the project, as the source gives them."),
         PHASE_LIST,
+        header_ko="단계",
     ),
     DataField(
         "budget_total_krw",
         _("The sum of the budgets the source states; empty when it states none."),
         INTEGER_OR_NULL,
         KRW,
+        header_ko="예산 합계(원)",
     ),
     DataField(
         "budgets",
@@ -137,47 +195,114 @@ PROJECT_FIELDS = [
         BUDGET_LIST,
         in_csv=False,
     ),
-    DataField("places", _("The places in Busan the project names."), NAMED_LIST),
-    DataField("organisations", _("The companies and institutes the project names."), NAMED_LIST),
+    DataField(
+        "places",
+        _("The places in Busan the project names."),
+        NAMED_LIST,
+        header_ko="장소",
+        editable=True,
+    ),
+    DataField(
+        "organisations",
+        _("The companies and institutes the project names."),
+        NAMED_LIST,
+        header_ko="기관",
+        editable=True,
+    ),
+    # Not published, but kept by officials (in this order in the spreadsheet).
+    admin_only("is_published"),
+    admin_only("is_featured"),
+    admin_only("position"),
+    admin_only("source_document"),
     DataField(
         "source_text",
         _("The exact words of the source document (English) that describe the project."),
         TEXT,
+        header_ko="원문(영문)",
+        editable=True,
     ),
-    DataField("updated_at", _("When the entry was last changed on this portal."), DATETIME),
+    DataField(
+        "updated_at",
+        _("When the entry was last changed on this portal."),
+        DATETIME,
+        header_ko="최종 수정",
+    ),
 ]
 
+# A phase, budget or quantity belongs to a project and is named within it by its key.
+PART_KEY_FIELDS = [admin_only("project"), admin_only("key")]
+
 PHASE_FIELDS = [
-    DataField("name_en", _("The phase's name in English."), TEXT),
-    DataField("name_ko", _("The phase's name in Korean; empty if none yet."), TEXT_OR_EMPTY),
+    *PART_KEY_FIELDS,
+    DataField("name_en", _("The phase's name in English."), TEXT, editable=True),
+    DataField(
+        "name_ko", _("The phase's name in Korean; empty if none yet."), TEXT_OR_EMPTY, editable=True
+    ),
     DataField(
         "kind",
         _("“period” for a span of time, “milestone” for a single date."),
         _("one of: period, milestone"),
+        editable=True,
     ),
     DataField(
-        "start_year", _("The year the period starts, or the milestone's year."), INTEGER, YEAR
+        "start_year",
+        _("The year the period starts, or the milestone's year."),
+        INTEGER,
+        YEAR,
+        editable=True,
     ),
     DataField(
-        "start_month", _("The month it starts, when the source states it."), MONTH_OR_NULL, MONTH
+        "start_month",
+        _("The month it starts, when the source states it."),
+        MONTH_OR_NULL,
+        MONTH,
+        editable=True,
     ),
     DataField(
         "end_year",
         _("The year the period ends; null for a milestone or an unstated end."),
         YEAR_OR_NULL,
         YEAR,
+        editable=True,
     ),
     DataField(
-        "end_month", _("The month it ends, when the source states it."), MONTH_OR_NULL, MONTH
+        "end_month",
+        _("The month it ends, when the source states it."),
+        MONTH_OR_NULL,
+        MONTH,
+        editable=True,
     ),
+    admin_only("source_text"),
+    admin_only("position"),
 ]
 
 BUDGET_FIELDS = [
-    DataField("amount_krw", _("The amount, in whole won."), INTEGER, KRW),
-    DataField("covers_en", _("What the amount covers, in English."), TEXT_OR_EMPTY),
-    DataField("covers_ko", _("What the amount covers, in Korean."), TEXT_OR_EMPTY),
-    DataField("year", _("The year the amount is for; null when not stated."), YEAR_OR_NULL, YEAR),
-    DataField("source_text", _("The words of the source that state the amount."), TEXT_OR_EMPTY),
+    *PART_KEY_FIELDS,
+    DataField("amount_krw", _("The amount, in whole won."), INTEGER, KRW, editable=True),
+    DataField("covers_en", _("What the amount covers, in English."), TEXT_OR_EMPTY, editable=True),
+    DataField("covers_ko", _("What the amount covers, in Korean."), TEXT_OR_EMPTY, editable=True),
+    DataField(
+        "year",
+        _("The year the amount is for; null when not stated."),
+        YEAR_OR_NULL,
+        YEAR,
+        editable=True,
+    ),
+    DataField(
+        "source_text",
+        _("The words of the source that state the amount."),
+        TEXT_OR_EMPTY,
+        editable=True,
+    ),
+]
+
+# Counted or measured facts are not exported yet; officials edit them in the admin.
+QUANTITY_FIELDS = [
+    *PART_KEY_FIELDS,
+    *(
+        admin_only(name)
+        for name in ("value", "unit_en", "unit_ko", "label_en", "label_ko", "source_text")
+    ),
 ]
 
 NAMED_FIELDS = [
@@ -211,9 +336,22 @@ PROGRAM_FIELDS = [
 ]
 
 
-def meaning(fields: list[DataField], name: str) -> Promise:
-    """The description of ``name`` in ``fields``; a KeyError names a field missing here."""
-    for field in fields:
-        if field.name == name:
-            return field.meaning
-    raise KeyError(f"{name} is not in the data dictionary")
+def outward(fields: list[DataField]) -> list[DataField]:
+    """The entries the public sees (the /data/ page describes these)."""
+    return [field for field in fields if field.is_outward]
+
+
+def api_names(fields: list[DataField]) -> list[str]:
+    """The names of the API (and JSON export) fields, in order."""
+    return [field.name for field in fields if field.in_api]
+
+
+def editable_names(fields: list[DataField]) -> tuple[str, ...]:
+    """The fields officials edit, in order: a form's ``Meta.fields``, the spreadsheet columns."""
+    return tuple(field.name for field in fields if field.editable)
+
+
+EDITABLE_PROJECT_FIELDS = editable_names(PROJECT_FIELDS)
+EDITABLE_PHASE_FIELDS = editable_names(PHASE_FIELDS)
+EDITABLE_BUDGET_FIELDS = editable_names(BUDGET_FIELDS)
+EDITABLE_QUANTITY_FIELDS = editable_names(QUANTITY_FIELDS)

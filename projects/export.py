@@ -71,54 +71,55 @@ class Row(NamedTuple):
     url: str
 
 
-@dataclass(frozen=True)
-class Column:
-    """A CSV column: its (English) name, its Korean header, and how to read its value."""
-
-    name: str
-    header_ko: str
-    value: Callable[[Row], object]
-
-    def header(self) -> str:
-        # Headers are part of the file format, so the Korean ones are fixed here rather than
-        # left to the interface translation catalogue.
-        return self.header_ko if active_content_language() == "ko" else self.name
-
-
 def names(items) -> str:
     return joined(item.name for item in items)
 
 
-# The related lists are the prefetches of ``projects.api.api_projects``.
-COLUMNS = [
-    Column("slug", "식별자", lambda r: r.project.slug),
-    Column("title_en", "사업명(영문)", lambda r: r.project.title_en),
-    Column("title_ko", "사업명(국문)", lambda r: r.project.title_ko),
-    Column("summary_en", "요약(영문)", lambda r: r.project.summary_en),
-    Column("summary_ko", "요약(국문)", lambda r: r.project.summary_ko),
-    Column("url", "주소(URL)", lambda r: r.url),
-    Column("sectors", "산업 분야", lambda r: joined(s.slug for s in r.project.sector_list)),
-    Column("primary_sector", "주 산업 분야", lambda r: r.project.primary_sector.slug),
-    Column("program", "프로그램", lambda r: r.project.program.slug if r.project.program else None),
-    Column(
-        "goal",
-        "전략 목표",
-        lambda r: r.project.program.strategy.slug if r.project.program else None,
-    ),
-    Column("status", "진행 상태", lambda r: r.project.status),
-    Column("start_year", "시작 연도", lambda r: r.span.start if r.span else None),
-    Column("end_year", "종료 연도", lambda r: r.span.end if r.span else None),
-    Column(
-        "phases",
-        "단계",
-        lambda r: joined(f"{phase.name} ({phase.when})" for phase in r.project.phases.all()),
-    ),
-    Column("budget_total_krw", "예산 합계(원)", lambda r: r.project.budget_total),
-    Column("places", "장소", lambda r: names(r.project.place_list)),
-    Column("organisations", "기관", lambda r: names(r.project.organisation_list)),
-    Column("source_text", "원문(영문)", lambda r: r.project.source_text),
-    Column("updated_at", "최종 수정", lambda r: r.project.updated_at),
-]
+# How the CSV reads the fields that are not a plain attribute of the project; any other CSV field
+# of the data dictionary is read as the project's attribute of its name. The related lists are
+# the prefetches of ``projects.api.api_projects``.
+CSV_READERS: dict[str, Callable[[Row], object]] = {
+    "url": lambda r: r.url,
+    "sectors": lambda r: joined(s.slug for s in r.project.sector_list),
+    "primary_sector": lambda r: r.project.primary_sector.slug,
+    "program": lambda r: r.project.program.slug if r.project.program else None,
+    "goal": lambda r: r.project.program.strategy.slug if r.project.program else None,
+    "start_year": lambda r: r.span.start if r.span else None,
+    "end_year": lambda r: r.span.end if r.span else None,
+    "phases": lambda r: joined(f"{phase.name} ({phase.when})" for phase in r.project.phases.all()),
+    "budget_total_krw": lambda r: r.project.budget_total,
+    "places": lambda r: names(r.project.place_list),
+    "organisations": lambda r: names(r.project.organisation_list),
+    "updated_at": lambda r: r.project.updated_at,  # a datetime: csv_cell and xlsx_cell format it
+}
+
+
+def attribute_reader(name: str) -> Callable[[Row], object]:
+    return lambda row: getattr(row.project, name)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A CSV column: its data dictionary entry and how to read its value."""
+
+    field: dd.DataField
+    value: Callable[[Row], object]
+
+    @property
+    def name(self) -> str:
+        return self.field.name
+
+    def header(self) -> str:
+        return self.field.header_ko if active_content_language() == "ko" else self.field.name
+
+
+def csv_columns() -> list[Column]:
+    """The CSV columns: the data dictionary's CSV fields, in its order, with its headers."""
+    return [
+        Column(field, CSV_READERS.get(field.name) or attribute_reader(field.name))
+        for field in dd.PROJECT_FIELDS
+        if field.in_csv
+    ]
 
 
 def csv_cell(value) -> object:
@@ -223,12 +224,13 @@ def csv_rows(queryset, request, language) -> Iterator[bytes]:
     # The body is produced after the view has returned, so the language is pinned here.
     with translation.override(language):
         writer = csv.writer(LineBuffer())
+        columns = csv_columns()
         yield codecs.BOM_UTF8
-        yield writer.writerow([column.header() for column in COLUMNS]).encode()
+        yield writer.writerow([column.header() for column in columns]).encode()
         permalink = permalink_builder(request)
         for project in queryset.iterator(chunk_size=CHUNK_SIZE):
             row = Row(project, project.span, permalink(project.slug))
-            yield writer.writerow([csv_cell(column.value(row)) for column in COLUMNS]).encode()
+            yield writer.writerow([csv_cell(column.value(row)) for column in columns]).encode()
 
 
 @api_rate_limit
@@ -259,7 +261,7 @@ SPOOL_BYTES = 5_000_000
 
 def is_amount(column: Column) -> bool:
     """Whether the data dictionary gives the column's unit as won."""
-    return any(f.name == column.name and f.unit is dd.KRW for f in dd.PROJECT_FIELDS)
+    return column.field.unit is dd.KRW
 
 
 def xlsx_cell(sheet, value, number_format: str):
@@ -306,12 +308,13 @@ def export_xlsx(request):
         return invalid_parameters(filterset)
     permalink = permalink_builder(request)
     workbook = Workbook(write_only=True)
-    formats = [AMOUNT_FORMAT if is_amount(column) else INTEGER_FORMAT for column in COLUMNS]
+    columns = csv_columns()
+    formats = [AMOUNT_FORMAT if is_amount(column) else INTEGER_FORMAT for column in columns]
     rows = (
-        [column.value(Row(project, project.span, permalink(project.slug))) for column in COLUMNS]
+        [column.value(Row(project, project.span, permalink(project.slug))) for column in columns]
         for project in filterset.qs.iterator(chunk_size=CHUNK_SIZE)
     )
-    write_sheet(workbook, _("Projects"), [column.header() for column in COLUMNS], formats, rows)
+    write_sheet(workbook, _("Projects"), [column.header() for column in columns], formats, rows)
     output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (FileResponse closes it)
     workbook.save(output)
     output.seek(0)
@@ -343,18 +346,16 @@ def json_chunks(queryset, request, language) -> Iterator[bytes]:
 def data_page(request):
     """/data/: the source, the data dictionary, the licence, how to cite, bulk downloads."""
     source = SourceDocument.objects.filter(slug=settings.PORTAL_SOURCE_DOCUMENT_SLUG).first()
-    korean_headers = {column.name: column.header_ko for column in COLUMNS}
-    project_fields = [(field, korean_headers.get(field.name, "")) for field in dd.PROJECT_FIELDS]
     parts = [
-        ("phases", _("Phases: each item of “phases” in the JSON"), dd.PHASE_FIELDS),
-        ("budgets", _("Budgets: each item of “budgets” in the JSON"), dd.BUDGET_FIELDS),
+        ("phases", _("Phases: each item of “phases” in the JSON"), dd.outward(dd.PHASE_FIELDS)),
+        ("budgets", _("Budgets: each item of “budgets” in the JSON"), dd.outward(dd.BUDGET_FIELDS)),
         (
             "named",
             _("Places and organisations: each item of “places” and “organisations”"),
-            dd.NAMED_FIELDS,
+            dd.outward(dd.NAMED_FIELDS),
         ),
-        ("sectors", _("Sectors: /api/sectors/"), dd.SECTOR_FIELDS),
-        ("programs", _("Programs: /api/programs/"), dd.PROGRAM_FIELDS),
+        ("sectors", _("Sectors: /api/sectors/"), dd.outward(dd.SECTOR_FIELDS)),
+        ("programs", _("Programs: /api/programs/"), dd.outward(dd.PROGRAM_FIELDS)),
     ]
     # The parameters are described by the FilterSet itself: one definition, shown here.
     parameters = [
@@ -365,7 +366,7 @@ def data_page(request):
         "source": source,
         "project_count": Project.objects.published().count(),
         "example": Project.objects.published().select_related("source_document").first(),
-        "project_fields": project_fields,
+        "project_fields": dd.outward(dd.PROJECT_FIELDS),
         "parts": parts,
         "parameters": parameters,
         "dataset_json_ld": dataset_json_ld(request),

@@ -6,28 +6,8 @@ from django.core.validators import MaxLengthValidator
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from projects import datadictionary as dd
 from projects.models import Budget, Phase, Project, Quantity
-
-#: Every field an official edits on a project, in spreadsheet order: the admin form and the
-#: import/export columns (projects/resources.py) both use this one list.
-PROJECT_FIELDS = (
-    "slug",
-    "title_en",
-    "title_ko",
-    "summary_en",
-    "summary_ko",
-    "program",
-    "primary_sector",
-    "sectors",
-    "places",
-    "organisations",
-    "status",
-    "is_published",
-    "is_featured",
-    "position",
-    "source_document",
-    "source_text",
-)
 
 
 class ProjectAdminForm(forms.ModelForm):
@@ -41,7 +21,7 @@ class ProjectAdminForm(forms.ModelForm):
     class Meta:
         model = Project
         # The admin's fieldsets choose the fields shown; this is the full editable set.
-        fields = PROJECT_FIELDS
+        fields = dd.EDITABLE_PROJECT_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,19 +73,7 @@ class PhaseAdminForm(ProjectPartForm):
 
     class Meta:
         model = Phase
-        fields = (
-            "project",
-            "key",
-            "name_en",
-            "name_ko",
-            "kind",
-            "start_year",
-            "start_month",
-            "end_year",
-            "end_month",
-            "source_text",
-            "position",
-        )
+        fields = dd.EDITABLE_PHASE_FIELDS
 
 
 class WholeWonField(forms.IntegerField):
@@ -118,7 +86,7 @@ class WholeWonField(forms.IntegerField):
 
 
 class BudgetAdminForm(ProjectPartForm):
-    """A budget; the model's ``clean()`` rejects negative and absurd amounts by the field."""
+    """A budget; the amount's validators reject negative and absurd amounts by the field."""
 
     amount_krw = WholeWonField(
         label=_("amount (KRW)"),
@@ -127,31 +95,16 @@ class BudgetAdminForm(ProjectPartForm):
 
     class Meta:
         model = Budget
-        fields = ("project", "key", "amount_krw", "covers_en", "covers_ko", "year", "source_text")
+        fields = dd.EDITABLE_BUDGET_FIELDS
 
 
 class QuantityAdminForm(ProjectPartForm):
-    """A counted or measured fact; the message for a negative value sits by the field (the
-    database constraint would otherwise report it for the whole form)."""
+    """A counted or measured fact; the value's validator puts the message for a negative value
+    by the field (the database constraint would otherwise report it for the whole form)."""
 
     class Meta:
         model = Quantity
-        fields = (
-            "project",
-            "key",
-            "value",
-            "unit_en",
-            "unit_ko",
-            "label_en",
-            "label_ko",
-            "source_text",
-        )
-
-    def clean_value(self):
-        value = self.cleaned_data.get("value")
-        if value is not None and value < 0:
-            raise forms.ValidationError(_("A quantity cannot be negative."))
-        return value
+        fields = dd.EDITABLE_QUANTITY_FIELDS
 
 
 class UniqueKeyInlineFormSet(BaseInlineFormSet):

@@ -8,13 +8,17 @@ Content that readers see comes in English and Korean (``*_en`` / ``*_ko`` column
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from busanportal.i18n import translated
+from busanportal.models import SluggedModel, SlugManager, slug_natural_key
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -22,17 +26,27 @@ MAX_YEAR = 2100
 MAX_BUDGET_KRW = 1_000_000_000_000_000
 
 
-class SlugManager(models.Manager):
-    """Looks rows up by slug, their natural key in fixtures."""
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+def _year_message():
+    return gettext("Enter a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
 
 
-class SourceDocument(models.Model):
+# Formatted when shown, in the language of the request.
+YEAR_MESSAGE = lazy(_year_message, str)()
+MONTH_MESSAGE = _("Enter a month from 1 to 12.")
+#: Field validators for a calendar year and month (the database checks the same ranges).
+YEAR_VALIDATORS = [
+    MinValueValidator(MIN_YEAR, message=YEAR_MESSAGE),
+    MaxValueValidator(MAX_YEAR, message=YEAR_MESSAGE),
+]
+MONTH_VALIDATORS = [
+    MinValueValidator(1, message=MONTH_MESSAGE),
+    MaxValueValidator(12, message=MONTH_MESSAGE),
+]
+
+
+class SourceDocument(SluggedModel):
     """The published document the portfolio's facts come from."""
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title_en = models.CharField(_("title (English)"), max_length=300)
     title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
     publisher_en = models.CharField(_("publisher (English)"), max_length=200)
@@ -60,8 +74,6 @@ class SourceDocument(models.Model):
         help_text=_("Leave blank: the document does not state when it was published."),
     )
 
-    objects = SlugManager()
-
     title = translated("title")
     publisher = translated("publisher")
 
@@ -73,110 +85,83 @@ class SourceDocument(models.Model):
     def __str__(self):
         return self.title_en
 
-    def natural_key(self):
-        return (self.slug,)
 
+class PlanHeading(SluggedModel):
+    """A heading of the plan: a strategic goal or a program, titled and quoted as the document
+    has it, in the document's order."""
 
-class Strategy(models.Model):
-    """One of the plan's strategic goals (the document's top-level headings)."""
-
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title_en = models.CharField(_("title (English)"), max_length=300)
     title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
     source_text = models.TextField(_("source text (verbatim)"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    objects = SlugManager()
-
     title = translated("title")
 
     class Meta:
+        abstract = True
         ordering = ["position", "slug"]
+
+    def __str__(self):
+        return self.title_en
+
+
+class Strategy(PlanHeading):
+    """One of the plan's strategic goals (the document's top-level headings)."""
+
+    class Meta(PlanHeading.Meta):
         verbose_name = _("strategic goal")
         verbose_name_plural = _("strategic goals")
 
-    def __str__(self):
-        return self.title_en
 
-    def natural_key(self):
-        return (self.slug,)
-
-
-class Program(models.Model):
+class Program(PlanHeading):
     """A program under a goal (the document's sub-headings); projects belong to one."""
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
     strategy = models.ForeignKey(
         Strategy, on_delete=models.PROTECT, related_name="programs", verbose_name=_("goal")
     )
-    title_en = models.CharField(_("title (English)"), max_length=300)
-    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
-    source_text = models.TextField(_("source text (verbatim)"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    objects = SlugManager()
+    natural_key = slug_natural_key("projects.strategy")
 
-    title = translated("title")
-
-    class Meta:
-        ordering = ["position", "slug"]
+    class Meta(PlanHeading.Meta):
         verbose_name = _("program")
         verbose_name_plural = _("programs")
 
+
+class NamedThing(SluggedModel):
+    """Something a project names: a place or an organisation, in English and Korean."""
+
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_ko = models.CharField(_("name (Korean)"), max_length=300, blank=True)
+
+    name = translated("name")
+
+    class Meta:
+        abstract = True
+        ordering = ["name_en"]
+
     def __str__(self):
-        return self.title_en
-
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["projects.strategy"]
+        return self.name_en
 
 
-class Place(models.Model):
+class Place(NamedThing):
     """A named place in Busan that a project is located in or refers to."""
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
 
-    objects = SlugManager()
-
-    name = translated("name")
-
-    class Meta:
-        ordering = ["name_en"]
+    class Meta(NamedThing.Meta):
         verbose_name = _("place")
         verbose_name_plural = _("places")
 
-    def __str__(self):
-        return self.name_en
 
-    def natural_key(self):
-        return (self.slug,)
-
-
-class Organisation(models.Model):
+class Organisation(NamedThing):
     """A company, institute or body that a project names."""
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=300)
-    name_ko = models.CharField(_("name (Korean)"), max_length=300, blank=True)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
 
-    objects = SlugManager()
-
-    name = translated("name")
-
-    class Meta:
-        ordering = ["name_en"]
+    class Meta(NamedThing.Meta):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-
-    def __str__(self):
-        return self.name_en
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class ProjectStatus(models.TextChoices):
@@ -274,14 +259,11 @@ class ProjectQuerySet(models.QuerySet):
         )
 
 
-class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
+class ProjectManager(SlugManager.from_queryset(ProjectQuerySet)):
     """Project manager with natural-key lookup for fixtures."""
 
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
-
-class Project(models.Model):
+class Project(SluggedModel):
     """A project of the plan: one bullet of the document, or one of its featured highlights."""
 
     slug = models.SlugField(
@@ -383,16 +365,13 @@ class Project(models.Model):
     def get_absolute_url(self):
         return reverse("projects:detail", args=[self.slug])
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = [
+    natural_key = slug_natural_key(
         "sectors.sector",
         "projects.program",
         "projects.place",
         "projects.organisation",
         "projects.sourcedocument",
-    ]
+    )
 
     @property
     def span(self) -> Span | None:
@@ -452,17 +431,44 @@ class PhaseManager(ProjectPartManager.from_queryset(PhaseQuerySet)):
     """Phase manager: natural keys plus the phase queries."""
 
 
+class ProjectPart(models.Model):
+    """A phase, budget or quantity: part of one project (its ``project`` foreign key) and named
+    within it by its key; (project slug, key) is its natural key in fixtures."""
+
+    key = models.SlugField(_("key"), max_length=120)
+
+    objects = ProjectPartManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["project", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "key"], name="%(class)s_key_unique_in_project"
+            ),
+        ]
+
+    def natural_key(self):
+        return (self.project.slug, self.key)
+
+    natural_key.dependencies = ["projects.project"]
+
+
 def year_field(verbose_name, **kwargs):
-    return models.PositiveSmallIntegerField(verbose_name, **kwargs)
+    return models.PositiveSmallIntegerField(verbose_name, validators=YEAR_VALIDATORS, **kwargs)
 
 
 def month_field(verbose_name):
     return models.PositiveSmallIntegerField(
-        verbose_name, null=True, blank=True, help_text=_("1 to 12; blank when not stated.")
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=MONTH_VALIDATORS,
+        help_text=_("1 to 12; blank when not stated."),
     )
 
 
-class Phase(models.Model):
+class Phase(ProjectPart):
     """A dated part of a project: a period (start to end) or a milestone (one date)."""
 
     project = models.ForeignKey(
@@ -498,12 +504,12 @@ class Phase(models.Model):
 
     name = translated("name")
 
-    class Meta:
+    class Meta(ProjectPart.Meta):
         ordering = ["project", "position", "start_year"]
         verbose_name = _("phase")
         verbose_name_plural = _("phases")
         constraints = [
-            models.UniqueConstraint(fields=["project", "key"], name="phase_key_unique_in_project"),
+            *ProjectPart.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(start_year__gte=MIN_YEAR, start_year__lte=MAX_YEAR),
                 name="phase_start_year_sane",
@@ -553,11 +559,6 @@ class Phase(models.Model):
     def get_absolute_url(self):
         return self.project.get_absolute_url()
 
-    def natural_key(self):
-        return (self.project.slug, self.key)
-
-    natural_key.dependencies = ["projects.project"]
-
     @property
     def is_open_ended(self) -> bool:
         return self.kind == PhaseKind.PERIOD and self.end_year is None
@@ -583,19 +584,9 @@ class Phase(models.Model):
         return start if end == start else f"{start}–{end}"
 
     def clean(self):
-        """Mirror the database constraints so that editors see the message by the field."""
+        """The rules between fields, by the field to correct (the ranges of years and months are
+        the fields' validators); the database constraints check the same."""
         errors = {}
-        for field in ("start_year", "end_year"):
-            value = getattr(self, field)
-            if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
-                errors[field] = _("Enter a year between %(min)s and %(max)s.") % {
-                    "min": MIN_YEAR,
-                    "max": MAX_YEAR,
-                }
-        for field in ("start_month", "end_month"):
-            value = getattr(self, field)
-            if value is not None and not 1 <= value <= 12:
-                errors[field] = _("Enter a month from 1 to 12.")
         if self.kind == PhaseKind.MILESTONE and (self.end_year or self.end_month):
             errors["end_year"] = _("A milestone has a single date: leave the end blank.")
         elif self.end_month and not self.end_year:
@@ -614,35 +605,39 @@ class Phase(models.Model):
             raise ValidationError(errors)
 
 
-class Budget(models.Model):
+class Budget(ProjectPart):
     """An amount of money the source states for a project, in whole Korean won."""
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("project")
     )
-    key = models.SlugField(_("key"), max_length=120)
     amount_krw = models.BigIntegerField(
         _("amount (KRW)"),
+        validators=[
+            MinValueValidator(0, message=_("A budget cannot be negative.")),
+            MaxValueValidator(
+                MAX_BUDGET_KRW,
+                message=_("This is more than a quadrillion won; check the number of digits."),
+            ),
+        ],
         help_text=_("Whole won, digits only: KRW 190.2 billion is 190200000000."),
     )
     covers_en = models.CharField(_("what it covers (English)"), max_length=300, blank=True)
     covers_ko = models.CharField(_("what it covers (Korean)"), max_length=300, blank=True)
-    year = models.PositiveSmallIntegerField(
+    year = year_field(
         _("year"), null=True, blank=True, help_text=_("Blank when the source states no year.")
     )
     source_text = models.CharField(_("source text (verbatim)"), max_length=500, blank=True)
 
     history = HistoricalRecords()
-    objects = ProjectPartManager()
 
     covers = translated("covers")
 
-    class Meta:
-        ordering = ["project", "key"]
+    class Meta(ProjectPart.Meta):
         verbose_name = _("budget")
         verbose_name_plural = _("budgets")
         constraints = [
-            models.UniqueConstraint(fields=["project", "key"], name="budget_key_unique_in_project"),
+            *ProjectPart.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(amount_krw__gte=0) & Q(amount_krw__lte=MAX_BUDGET_KRW),
                 name="budget_amount_not_negative",
@@ -656,63 +651,32 @@ class Budget(models.Model):
     def __str__(self):
         return f"KRW {self.amount_krw:,}"
 
-    def natural_key(self):
-        return (self.project.slug, self.key)
 
-    natural_key.dependencies = ["projects.project"]
-
-    def clean(self):
-        """Mirror the database constraints so that editors see the message by the field."""
-        errors = {}
-        if self.amount_krw is not None and self.amount_krw < 0:
-            errors["amount_krw"] = _("A budget cannot be negative.")
-        elif self.amount_krw is not None and self.amount_krw > MAX_BUDGET_KRW:
-            errors["amount_krw"] = _(
-                "This is more than a quadrillion won; check the number of digits."
-            )
-        if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
-            errors["year"] = _("Enter a year between %(min)s and %(max)s.") % {
-                "min": MIN_YEAR,
-                "max": MAX_YEAR,
-            }
-        if errors:
-            raise ValidationError(errors)
-
-
-class Quantity(models.Model):
+class Quantity(ProjectPart):
     """A counted or measured fact the source gives, e.g. 660,000 m² of land or 18 places."""
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="quantities", verbose_name=_("project")
     )
-    key = models.SlugField(_("key"), max_length=120)
-    value = models.BigIntegerField(_("value"))
+    value = models.BigIntegerField(
+        _("value"), validators=[MinValueValidator(0, message=_("A quantity cannot be negative."))]
+    )
     unit_en = models.CharField(_("unit (English)"), max_length=60)
     unit_ko = models.CharField(_("unit (Korean)"), max_length=60, blank=True)
     label_en = models.CharField(_("what is counted (English)"), max_length=300, blank=True)
     label_ko = models.CharField(_("what is counted (Korean)"), max_length=300, blank=True)
     source_text = models.CharField(_("source text (verbatim)"), max_length=500, blank=True)
 
-    objects = ProjectPartManager()
-
     unit = translated("unit")
     label = translated("label")
 
-    class Meta:
-        ordering = ["project", "key"]
+    class Meta(ProjectPart.Meta):
         verbose_name = _("quantity")
         verbose_name_plural = _("quantities")
         constraints = [
-            models.UniqueConstraint(
-                fields=["project", "key"], name="quantity_key_unique_in_project"
-            ),
+            *ProjectPart.Meta.constraints,
             models.CheckConstraint(condition=Q(value__gte=0), name="quantity_not_negative"),
         ]
 
     def __str__(self):
         return f"{self.value:,} {self.unit_en}"
-
-    def natural_key(self):
-        return (self.project.slug, self.key)
-
-    natural_key.dependencies = ["projects.project"]

@@ -23,8 +23,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from projects import datadictionary as dd
 from projects.audit import ensure_history_baseline
-from projects.forms import PROJECT_FIELDS
 from projects.models import Organisation, Place, Program, Project, ProjectStatus, SourceDocument
 from sectors.models import Sector
 
@@ -33,8 +33,8 @@ SLUG_SEPARATOR = ", "
 # On import, any run of commas, semicolons or spaces separates slugs (slugs contain none).
 SLUG_SPLIT = re.compile(r"[,;\s]+")
 
-#: The columns of a project spreadsheet, in order: the fields of the admin form.
-COLUMNS = PROJECT_FIELDS
+#: The columns of a project spreadsheet, in order: the fields officials edit, as the admin form.
+SPREADSHEET_COLUMNS = dd.EDITABLE_PROJECT_FIELDS
 
 
 def _is_blank(value) -> bool:
@@ -157,6 +157,16 @@ def text_field(name):
     return fields.Field(attribute=name, column_name=name, widget=TextWidget())
 
 
+def slug_field(name, model):
+    """A column naming one related record by its slug."""
+    return fields.Field(attribute=name, column_name=name, widget=SlugForeignKeyWidget(model))
+
+
+def slugs_field(name, model):
+    """A column naming several related records by their slugs."""
+    return fields.Field(attribute=name, column_name=name, widget=SlugManyToManyWidget(model))
+
+
 def keep_if_blank_field(name, widget):
     return fields.Field(attribute=name, column_name=name, widget=widget, saves_null_values=False)
 
@@ -170,30 +180,12 @@ class ProjectResource(resources.ModelResource):
     summary_en = text_field("summary_en")
     summary_ko = text_field("summary_ko")
     source_text = text_field("source_text")
-    source_document = fields.Field(
-        attribute="source_document",
-        column_name="source_document",
-        widget=SlugForeignKeyWidget(SourceDocument),
-    )
-    program = fields.Field(
-        attribute="program", column_name="program", widget=SlugForeignKeyWidget(Program)
-    )
-    primary_sector = fields.Field(
-        attribute="primary_sector",
-        column_name="primary_sector",
-        widget=SlugForeignKeyWidget(Sector),
-    )
-    sectors = fields.Field(
-        attribute="sectors", column_name="sectors", widget=SlugManyToManyWidget(Sector)
-    )
-    places = fields.Field(
-        attribute="places", column_name="places", widget=SlugManyToManyWidget(Place)
-    )
-    organisations = fields.Field(
-        attribute="organisations",
-        column_name="organisations",
-        widget=SlugManyToManyWidget(Organisation),
-    )
+    source_document = slug_field("source_document", SourceDocument)
+    program = slug_field("program", Program)
+    primary_sector = slug_field("primary_sector", Sector)
+    sectors = slugs_field("sectors", Sector)
+    places = slugs_field("places", Place)
+    organisations = slugs_field("organisations", Organisation)
     status = keep_if_blank_field("status", StatusWidget())
     is_published = keep_if_blank_field("is_published", YesNoWidget())
     is_featured = keep_if_blank_field("is_featured", YesNoWidget())
@@ -201,8 +193,8 @@ class ProjectResource(resources.ModelResource):
 
     class Meta:
         model = Project
-        fields = COLUMNS
-        export_order = COLUMNS
+        fields = SPREADSHEET_COLUMNS
+        export_order = SPREADSHEET_COLUMNS
         import_id_fields = ("slug",)
         # Validate every row with the model's own rules (required fields, slug format,
         # unique slug) so that each problem is reported against its column.

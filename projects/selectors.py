@@ -40,22 +40,35 @@ class Facets:
     matching: int | None = None
 
 
+def sectors_with_project_counts(projects=None):
+    """Every sector annotated with ``project_count``: how many of ``projects`` (by default the
+    published ones) it has."""
+    if projects is None:
+        projects = Project.objects.published()
+    # Explicit order: Meta.ordering does not apply to aggregating queries.
+    return Sector.objects.annotate(
+        project_count=Count("projects", filter=Q(projects__in=projects))
+    ).order_by("position", "slug")
+
+
+def programs_with_project_counts(projects=None):
+    """Every program, with its goal, annotated with ``project_count``: how many of ``projects``
+    (by default the published ones) it has."""
+    if projects is None:
+        projects = Project.objects.published()
+    return (
+        Program.objects.select_related("strategy")
+        .annotate(project_count=Count("projects", filter=Q(projects__in=projects)))
+        .order_by("strategy__position", "position", "slug")
+    )
+
+
 def project_facets(filterset: ProjectFilterSet) -> Facets:
     """Facet counts for the current filter: choosing IT shows how many IT projects run each
     year, and the sector counts show what each other sector would add or give."""
     without_sector = filterset.queryset_without("sector")
-    sectors = list(
-        # Explicit order: Meta.ordering does not apply to aggregating queries.
-        Sector.objects.annotate(
-            project_count=Count("projects", filter=Q(projects__in=without_sector))
-        ).order_by("position", "slug")
-    )
-    without_program = filterset.queryset_without("program")
-    programs = list(
-        Program.objects.select_related("strategy")
-        .annotate(project_count=Count("projects", filter=Q(projects__in=without_program)))
-        .order_by("strategy__position", "position", "slug")
-    )
+    sectors = list(sectors_with_project_counts(without_sector))
+    programs = list(programs_with_project_counts(filterset.queryset_without("program")))
     status_counts = dict(
         filterset.queryset_without("status")
         .order_by()

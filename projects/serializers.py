@@ -17,11 +17,6 @@ from projects.models import Budget, Organisation, Phase, Place, Program, Project
 from sectors.models import Sector
 
 
-def help_texts(fields, names):
-    """``extra_kwargs`` giving each of ``names`` its help text from the data dictionary."""
-    return {name: {"help_text": dd.meaning(fields, name)} for name in names}
-
-
 def absolute(request, path: str) -> str:
     """``path`` as an absolute URL when there is a request (the API), else as it is."""
     return request.build_absolute_uri(path) if request is not None else path
@@ -41,6 +36,36 @@ def permalink_builder(request) -> Callable[[str], str]:
         SLUG_PLACEHOLDER
     )
     return lambda slug: f"{head}{slug}{tail}"
+
+
+class DictionarySerializer(serializers.ModelSerializer):
+    """A read-only serializer whose fields, their order and their help texts are the API fields
+    of a data dictionary list (``dictionary``, the list's name in ``projects.datadictionary``).
+
+    The list is read when a serializer is made, not when its class is defined, so an entry added
+    to the dictionary appears in the API, the JSON export and the OpenAPI schema. Fields the model
+    does not have are declared on the subclass; their help texts come from the dictionary too.
+    """
+
+    dictionary: str
+
+    @classmethod
+    def data_fields(cls) -> list[dd.DataField]:
+        return getattr(dd, cls.dictionary)
+
+    def get_field_names(self, declared_fields, info):
+        return dd.api_names(self.data_fields())
+
+    def get_extra_kwargs(self):
+        return {name: {"read_only": True} for name in dd.api_names(self.data_fields())}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # Set here rather than passed as arguments so that declared fields get theirs too.
+        for field in self.data_fields():
+            if field.in_api:
+                fields[field.name].help_text = field.meaning
+        return fields
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -72,6 +97,22 @@ class AbsoluteUrlField(serializers.Field):
         return absolute(self.context.get("request"), value)
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class ProjectListLinkField(serializers.Field):
+    """The API list of the projects of a sector or program: the project list filtered by the
+    ``parameter`` (``sector`` or ``program``) with the row's slug."""
+
+    def __init__(self, parameter, **kwargs):
+        self.parameter = parameter
+        kwargs["source"] = "slug"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, slug):
+        path = f"{reverse('api:project-list')}?{self.parameter}={slug}"
+        return absolute(self.context.get("request"), path)
+
+
 @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
 class SlugListField(serializers.Field):
     """A read-only list of the slugs of already-fetched rows (a prefetched plain list)."""
@@ -84,105 +125,78 @@ class SlugListField(serializers.Field):
         return [item.slug for item in value]
 
 
-class PhaseSerializer(serializers.ModelSerializer):
+class PhaseSerializer(DictionarySerializer):
     """A dated period or milestone of a project."""
+
+    dictionary = "PHASE_FIELDS"
 
     class Meta:
         model = Phase
-        fields = [
-            "name_en",
-            "name_ko",
-            "kind",
-            "start_year",
-            "start_month",
-            "end_year",
-            "end_month",
-        ]
-        read_only_fields = fields
-        extra_kwargs = help_texts(dd.PHASE_FIELDS, fields)
 
 
-class BudgetSerializer(serializers.ModelSerializer):
+class BudgetSerializer(DictionarySerializer):
     """An amount of money the source states for a project."""
+
+    dictionary = "BUDGET_FIELDS"
 
     class Meta:
         model = Budget
-        fields = ["amount_krw", "covers_en", "covers_ko", "year", "source_text"]
-        read_only_fields = fields
-        extra_kwargs = help_texts(dd.BUDGET_FIELDS, fields)
 
 
-class PlaceSerializer(serializers.ModelSerializer):
+class NamedSerializer(DictionarySerializer):
+    """A place or organisation: its slug and names."""
+
+    dictionary = "NAMED_FIELDS"
+
+
+class PlaceSerializer(NamedSerializer):
     """A place in Busan that a project names."""
 
     class Meta:
         model = Place
-        fields = ["slug", "name_en", "name_ko"]
-        read_only_fields = fields
-        extra_kwargs = help_texts(dd.NAMED_FIELDS, fields)
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(NamedSerializer):
     """A company or institute that a project names."""
 
     class Meta:
         model = Organisation
-        fields = ["slug", "name_en", "name_ko"]
-        read_only_fields = fields
-        extra_kwargs = help_texts(dd.NAMED_FIELDS, fields)
 
 
-def project_help(name):
-    return dd.meaning(dd.PROJECT_FIELDS, name)
-
-
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(DictionarySerializer):
     """A published project with its phases, budgets, places and organisations.
 
     Expects the queryset of ``ProjectViewSet`` (related rows prefetched); it adds no queries.
     """
 
-    title = serializers.CharField(read_only=True, help_text=project_help("title"))
-    url = PermalinkField(help_text=project_help("url"))
+    title = serializers.CharField(read_only=True)
+    url = PermalinkField()
     # The *_list sources are the plain-list prefetches of ``projects.api.api_projects``.
-    sectors = SlugListField(source="sector_list", help_text=project_help("sectors"))
-    primary_sector = serializers.SlugRelatedField(
-        read_only=True, slug_field="slug", help_text=project_help("primary_sector")
-    )
-    program = serializers.SlugRelatedField(
-        read_only=True, slug_field="slug", allow_null=True, help_text=project_help("program")
-    )
+    sectors = SlugListField(source="sector_list")
+    primary_sector = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    program = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
     goal = serializers.SlugRelatedField(
         source="program.strategy",
         read_only=True,
         slug_field="slug",
         allow_null=True,
-        help_text=project_help("goal"),
     )
-    start_year = serializers.SerializerMethodField(help_text=project_help("start_year"))
-    end_year = serializers.SerializerMethodField(help_text=project_help("end_year"))
-    phases = PhaseSerializer(many=True, read_only=True, help_text=project_help("phases"))
-    budget_total_krw = serializers.SerializerMethodField(help_text=project_help("budget_total_krw"))
-    budgets = BudgetSerializer(many=True, read_only=True, help_text=project_help("budgets"))
-    places = PlaceSerializer(
-        source="place_list", many=True, read_only=True, help_text=project_help("places")
-    )
+    start_year = serializers.SerializerMethodField()
+    end_year = serializers.SerializerMethodField()
+    phases = PhaseSerializer(many=True, read_only=True)
+    budget_total_krw = serializers.SerializerMethodField()
+    budgets = BudgetSerializer(many=True, read_only=True)
+    places = PlaceSerializer(source="place_list", many=True, read_only=True)
     organisations = OrganisationSerializer(
         source="organisation_list",
         many=True,
         read_only=True,
-        help_text=project_help("organisations"),
     )
+
+    dictionary = "PROJECT_FIELDS"
 
     class Meta:
         model = Project
-        fields = [field.name for field in dd.PROJECT_FIELDS if field.in_api]
-        read_only_fields = fields
-        extra_kwargs = help_texts(
-            dd.PROJECT_FIELDS,
-            ["slug", "title_en", "title_ko", "summary_en", "summary_ko", "status"]
-            + ["source_text", "updated_at"],
-        )
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_start_year(self, project) -> int | None:
@@ -199,61 +213,31 @@ class ProjectSerializer(serializers.ModelSerializer):
         return project.budget_total
 
 
-def sector_help(name):
-    return dd.meaning(dd.SECTOR_FIELDS, name)
-
-
-class SectorSerializer(serializers.ModelSerializer):
+class SectorSerializer(DictionarySerializer):
     """A sector with the number of its published projects (annotated ``project_count``)."""
 
-    name = serializers.CharField(read_only=True, help_text=sector_help("name"))
-    project_count = serializers.IntegerField(read_only=True, help_text=sector_help("project_count"))
-    url = AbsoluteUrlField(help_text=sector_help("url"))
-    projects = serializers.SerializerMethodField(help_text=sector_help("projects"))
+    name = serializers.CharField(read_only=True)
+    project_count = serializers.IntegerField(read_only=True)
+    url = AbsoluteUrlField()
+    projects = ProjectListLinkField("sector")
+
+    dictionary = "SECTOR_FIELDS"
 
     class Meta:
         model = Sector
-        fields = [field.name for field in dd.SECTOR_FIELDS]
-        read_only_fields = fields
-        extra_kwargs = help_texts(
-            dd.SECTOR_FIELDS, ["slug", "name_en", "name_ko", "description_en", "description_ko"]
-        )
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_projects(self, sector) -> str:
-        path = f"{reverse('api:project-list')}?sector={sector.slug}"
-        return absolute(self.context.get("request"), path)
 
 
-def program_help(name):
-    return dd.meaning(dd.PROGRAM_FIELDS, name)
-
-
-class ProgramSerializer(serializers.ModelSerializer):
+class ProgramSerializer(DictionarySerializer):
     """A program with its goal and the number of its published projects."""
 
-    title = serializers.CharField(read_only=True, help_text=program_help("title"))
-    goal = serializers.SlugRelatedField(
-        source="strategy", read_only=True, slug_field="slug", help_text=program_help("goal")
-    )
-    goal_title_en = serializers.CharField(
-        source="strategy.title_en", read_only=True, help_text=program_help("goal_title_en")
-    )
-    goal_title_ko = serializers.CharField(
-        source="strategy.title_ko", read_only=True, help_text=program_help("goal_title_ko")
-    )
-    project_count = serializers.IntegerField(
-        read_only=True, help_text=program_help("project_count")
-    )
-    projects = serializers.SerializerMethodField(help_text=program_help("projects"))
+    title = serializers.CharField(read_only=True)
+    goal = serializers.SlugRelatedField(source="strategy", read_only=True, slug_field="slug")
+    goal_title_en = serializers.CharField(source="strategy.title_en", read_only=True)
+    goal_title_ko = serializers.CharField(source="strategy.title_ko", read_only=True)
+    project_count = serializers.IntegerField(read_only=True)
+    projects = ProjectListLinkField("program")
+
+    dictionary = "PROGRAM_FIELDS"
 
     class Meta:
         model = Program
-        fields = [field.name for field in dd.PROGRAM_FIELDS]
-        read_only_fields = fields
-        extra_kwargs = help_texts(dd.PROGRAM_FIELDS, ["slug", "title_en", "title_ko"])
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_projects(self, program) -> str:
-        path = f"{reverse('api:project-list')}?program={program.slug}"
-        return absolute(self.context.get("request"), path)

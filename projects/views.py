@@ -10,8 +10,12 @@ from django.shortcuts import get_object_or_404, render
 from projects.filters import ProjectFilterSet
 from projects.linkeddata import project_json_ld
 from projects.models import Project, SourceDocument
-from projects.selectors import build_timeline, key_figures, project_facets
-from sectors.models import Sector
+from projects.selectors import (
+    build_timeline,
+    key_figures,
+    project_facets,
+    sectors_with_project_counts,
+)
 
 PAGE_SIZE = 20
 TIMELINE_PAGE_SIZE = 100
@@ -58,7 +62,7 @@ def home(request):
         "document": SourceDocument.objects.first(),
         "featured": published.filter(is_featured=True).for_listing(),
         "figures": key_figures(),
-        "sectors": Sector.objects.with_project_counts(),
+        "sectors": sectors_with_project_counts(),
     }
     return render(request, "projects/home.html", context)
 

@@ -5,30 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from busanportal.i18n import translated
+from busanportal.models import SluggedModel
 
 
-class SectorQuerySet(models.QuerySet):
-    """Questions about sectors."""
-
-    def with_project_counts(self):
-        """Annotate ``project_count``: the number of published projects in each sector."""
-        from projects.models import Project  # projects depends on sectors, not the reverse
-
-        published = Project.objects.published()
-        # Explicit order: Meta.ordering does not apply to aggregating queries.
-        return self.annotate(
-            project_count=models.Count("projects", filter=models.Q(projects__in=published))
-        ).order_by("position", "slug")
-
-
-class SectorManager(models.Manager.from_queryset(SectorQuerySet)):
-    """Looks sectors up by slug, their natural key in fixtures."""
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class Sector(models.Model):
+class Sector(SluggedModel):
     """An industry the plan invests in, such as IT or green energy."""
 
     slug = models.SlugField(
@@ -52,8 +32,6 @@ class Sector(models.Model):
         _("position"), default=0, help_text=_("Order in lists; lower comes first.")
     )
 
-    objects = SectorManager()
-
     name = translated("name")
     description = translated("description")
 
@@ -67,6 +45,3 @@ class Sector(models.Model):
 
     def get_absolute_url(self):
         return reverse("sectors:detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from rest_framework.throttling import AnonRateThrottle
 
-from projects.models import Project
+from projects.models import Program, Project
 from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory, create_many_projects
 
 pytestmark = pytest.mark.django_db
@@ -234,6 +234,15 @@ def test_programs_carry_their_goal_and_counts(client):
         cloud["project_count"]
         == Project.objects.published().filter(program__slug="cloud-iot").count()
     )
+
+
+def test_programs_count_only_published_projects(client):
+    ProjectFactory(is_published=False, program=Program.objects.get(slug="cloud-iot"))
+    _, body = get_json(client, "/api/programs/cloud-iot/")
+    assert body["project_count"] == (
+        Project.objects.published().filter(program__slug="cloud-iot").count()
+    )
+    assert body["project_count"] < Project.objects.filter(program__slug="cloud-iot").count()
 
 
 def test_the_api_is_read_only(client):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from projects.models import Program, Project
-from projects.resources import COLUMNS
+from projects.resources import SPREADSHEET_COLUMNS
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -330,7 +330,7 @@ def test_the_csv_export_has_a_bom_and_every_column(editor_client):
     content = response.content
     assert content.startswith(b"\xef\xbb\xbf")
     header = content.decode("utf-8-sig").splitlines()[0]
-    assert header.split(",") == list(COLUMNS)
+    assert header.split(",") == list(SPREADSHEET_COLUMNS)
 
 
 def test_the_csv_export_holds_every_project_with_slugs(editor_client):

@@ -4,8 +4,22 @@ import pytest
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
-from projects.models import Budget, Phase, PhaseKind, Project, Span
+from projects.models import (
+    Budget,
+    Organisation,
+    Phase,
+    PhaseKind,
+    Place,
+    Program,
+    Project,
+    Quantity,
+    SourceDocument,
+    Span,
+    Strategy,
+)
+from sectors.models import Sector
 from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,22 +73,48 @@ def test_clean_puts_the_end_year_message_on_the_end_year_field():
     }
 
 
-def test_clean_rejects_month_13_on_the_month_field():
+def field_errors(instance):
+    """The messages of validating ``instance``'s fields (the ranges are field validators)."""
     with pytest.raises(ValidationError) as error:
-        PhaseFactory.build(start_month=13).clean()
-    assert list(error.value.message_dict) == ["start_month"]
+        instance.clean_fields(exclude={"project"})
+    return error.value.message_dict
 
 
-def test_clean_rejects_a_negative_budget_on_the_amount_field():
-    with pytest.raises(ValidationError) as error:
-        BudgetFactory.build(amount_krw=-5).clean()
-    assert list(error.value.message_dict) == ["amount_krw"]
+def test_the_month_field_rejects_month_13():
+    assert field_errors(PhaseFactory.build(start_month=13)) == {
+        "start_month": ["Enter a month from 1 to 12."]
+    }
 
 
-def test_clean_rejects_an_absurd_budget():
-    with pytest.raises(ValidationError) as error:
-        BudgetFactory.build(amount_krw=10**18).clean()
-    assert list(error.value.message_dict) == ["amount_krw"]
+def test_the_year_fields_reject_a_year_outside_1900_to_2100():
+    assert field_errors(PhaseFactory.build(start_year=1850, end_year=2101)) == {
+        "start_year": ["Enter a year between 1900 and 2100."],
+        "end_year": ["Enter a year between 1900 and 2100."],
+    }
+
+
+def test_the_year_message_is_in_the_language_of_the_request():
+    with translation.override("ko"):
+        errors = field_errors(BudgetFactory.build(year=3000))
+    assert errors["year"] == ["1900년부터 2100년 사이의 연도를 입력해 주십시오."]
+
+
+def test_the_amount_field_rejects_a_negative_budget():
+    assert field_errors(BudgetFactory.build(amount_krw=-5)) == {
+        "amount_krw": ["A budget cannot be negative."]
+    }
+
+
+def test_the_amount_field_rejects_an_absurd_budget():
+    assert field_errors(BudgetFactory.build(amount_krw=10**18)) == {
+        "amount_krw": ["This is more than a quadrillion won; check the number of digits."]
+    }
+
+
+def test_the_value_field_rejects_a_negative_quantity():
+    assert field_errors(Quantity(key="area", value=-1, unit_en="m²")) == {
+        "value": ["A quantity cannot be negative."]
+    }
 
 
 def active_slugs(year, **filters):
@@ -165,6 +205,36 @@ def test_natural_keys_round_trip_through_serialization():
     restored = [item.object for item in serializers.deserialize("json", data)]
     assert [obj.pk for obj in restored] == [obj.pk for obj in objects]
     assert Budget.objects.count() == 1
+
+
+SLUGGED_MODELS = [SourceDocument, Strategy, Program, Place, Organisation, Project, Sector]
+
+
+@pytest.mark.parametrize("model", SLUGGED_MODELS)
+def test_every_slugged_row_is_found_by_its_natural_key(model):
+    row = model.objects.first()
+    assert row.natural_key() == (row.slug,)
+    assert model.objects.get_by_natural_key(*row.natural_key()) == row
+
+
+@pytest.mark.parametrize("model", [Phase, Budget, Quantity])
+def test_every_project_part_is_found_by_its_project_and_key(model):
+    row = model.objects.select_related("project").first()
+    assert row.natural_key() == (row.project.slug, row.key)
+    assert model.objects.get_by_natural_key(*row.natural_key()) == row
+
+
+def test_natural_keys_name_what_their_fixtures_load_after():
+    assert Program.natural_key.dependencies == ["projects.strategy"]
+    assert set(Project.natural_key.dependencies) == {
+        "sectors.sector",
+        "projects.program",
+        "projects.place",
+        "projects.organisation",
+        "projects.sourcedocument",
+    }
+    for model in (Phase, Budget, Quantity):
+        assert model.natural_key.dependencies == ["projects.project"]
 
 
 def test_changing_a_phase_updates_its_projects_last_updated():
