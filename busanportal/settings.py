@@ -336,6 +336,10 @@ CORS_ALLOW_CREDENTIALS = False
 # A script on another origin can read how long to wait after a 429 only if the header is exposed.
 CORS_EXPOSE_HEADERS = ["Retry-After"]
 
+# Where generated downloads are kept (the SQLite offline copy and its Datasette metadata); the
+# files are rebuilt here whenever the content changes. Writable by the application.
+PORTAL_DATA_DIR = Path(os.environ.get("DJANGO_DATA_DIR") or BASE_DIR / "var" / "data")
+
 # The portal's one source document; every imported project points to it.
 PORTAL_SOURCE_DOCUMENT_SLUG = "busan-future-strategic-industry"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects import api_docs, export, linkeddata, views
+from projects import api_docs, datapackage, export, linkeddata, views
 
 app_name = "projects"
 
@@ -23,6 +23,16 @@ urlpatterns = [
         name="catalog_jsonld",
     ),
     path("data/catalog.ttl", linkeddata.catalog, {"serialisation": "ttl"}, name="catalog_ttl"),
+    path("data/datapackage.json", datapackage.datapackage_json, name="datapackage"),
+    path("data/busan-portal.zip", datapackage.package_archive, name="package_zip"),
+    path("data/busan-portal.sqlite3", datapackage.offline_copy, name="offline_copy"),
+    path(
+        "data/busan-portal.metadata.json",
+        datapackage.offline_copy_metadata,
+        name="offline_copy_metadata",
+    ),
+    # One CSV file per table of the package (names from the data dictionary's tables).
+    path("data/<slug:name>.csv", datapackage.table_file, name="table_csv"),
     # Under the site's language prefix (/ko/api/docs/); /api/ itself matches no other docs route.
     path("api/docs/", api_docs.api_reference, name="api_docs"),
 ]
