@@ -1,18 +1,20 @@
 """The anonymous page cache: public pages rendered once per content change, not once per reader.
 
-A news story can send thousands of readers to one filtered list. ``PageCacheMiddleware`` keeps
-each public page (the ``projects`` and ``sectors`` URL namespaces) in Django's cache framework,
+A news story can send thousands of readers to one filtered list. ``PageCache`` keeps each public
+page (the URL namespaces in ``settings.PAGE_CACHE_NAMESPACES``) in Django's cache framework,
 keyed by scheme, host, language, path and the full query string, so that a repeated anonymous
 request costs no SQL at all. The cache is local memory by default and Redis in production
 (``REDIS_URL``), where every worker and every host shares it.
 
 Invalidation is a *content version*: one small cache key holding the time of the newest change
 to the portfolio. Saving or deleting any portfolio object (and changing a project's sectors,
-places or organisations) moves it on, through the signals wired by ``connect_signals``. Each
-cached page remembers the version it was rendered under and is served only while that version
-is still current, so one write misses every page cached before it, without listing or deleting
-keys. When many readers ask for the same missing page at once, one renders it and the others
-wait for its result (a short lock in the cache) instead of all rendering it in parallel.
+places or organisations) moves it on: each app's ``AppConfig.ready()`` hands its models to
+``watch_models``, which connects their signals to ``content_changed`` (this module names no
+app). Each cached page remembers the version it was rendered under and is served only while
+that version is still current, so one write misses every page cached before it, without
+listing or deleting keys. When many readers ask for the same missing page at once, one
+renders it and the others wait for its result (a short lock in the cache) instead of all
+rendering it in parallel.
 
 The version is read before a page is rendered and moved on again once the writing transaction
 has committed, so a page rendered from data that was about to change can never be stored under
@@ -27,6 +29,11 @@ plain 200, streamed responses, responses that set a cookie or the CSRF cookie, r
 touched the session or vary on cookies, responses marked private or no-store, and every request
 that carries a session cookie (officials signed in to the admin see their edits at once) or a
 pending message.
+
+``PageCache`` holds the one lookup, render-lock and store logic. It has two thin entry points:
+``PageCacheMiddleware`` answers whole public pages before the view runs, and the
+``cache_until_change`` decorator answers from inside a view, after checks that must run on
+every request (the API's rate limit).
 """
 
 import hashlib
@@ -35,38 +42,24 @@ import math
 import time
 from functools import lru_cache, wraps
 
-from django.apps import apps
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    has_vary_header,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
-
-#: URL namespaces whose GET pages are cached: the public HTML site.
-DEFAULT_NAMESPACES = ("projects", "sectors")
-#: Seconds a cached page lives at most, even if no change is ever signalled.
-DEFAULT_TIMEOUT = 600
-#: Larger bodies are not worth the memory (a local-memory cache lives in every worker).
-DEFAULT_MAX_BYTES = 1_000_000
-#: The models whose changes can alter a public page.
-PORTFOLIO_MODELS = (
-    "projects.SourceDocument",
-    "projects.Strategy",
-    "projects.Program",
-    "projects.Place",
-    "projects.Organisation",
-    "projects.Project",
-    "projects.Phase",
-    "projects.Budget",
-    "projects.Quantity",
-    "sectors.Sector",
-)
 
 #: While one request renders a page, identical requests wait for it, polling, up to a limit.
 RENDER_LOCK_SECONDS = 10
@@ -85,12 +78,7 @@ STORED_HEADERS = (
     "Last-Modified",
     "Cache-Control",
 )
-_UNCACHEABLE_CONTROLS = ("private", "no-store", "no-cache")
-
-
-def page_cache_timeout() -> int:
-    """Seconds a page stays cached; 0 switches the page cache off."""
-    return int(getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_TIMEOUT))
+_UNCACHEABLE_CONTROLS = frozenset(("private", "no-store", "no-cache"))
 
 
 # --- The content version -------------------------------------------------------------------
@@ -123,7 +111,7 @@ def bump_content_version() -> float:
 
 
 def content_changed(sender=None, **kwargs):
-    """Signal receiver: a portfolio object changed.
+    """Signal receiver: an object a public page shows changed.
 
     The version moves on at once (so a page rendered in the same process, and every test, sees
     the change) and again when the transaction commits (so that no page rendered from the data
@@ -139,10 +127,12 @@ def content_changed(sender=None, **kwargs):
     transaction.on_commit(bump_content_version, robust=True)
 
 
-def connect_signals():
-    """Wire ``content_changed`` to every change of a portfolio model (called by an AppConfig)."""
-    for label in PORTFOLIO_MODELS:
-        model = apps.get_model(label)
+def watch_models(*models):
+    """Call ``content_changed`` on every save or delete of ``models`` and every change of their
+    many-to-many relations. Each app calls it from its ``AppConfig.ready()`` with the models its
+    public pages show, so that this module never imports an app."""
+    for model in models:
+        label = model._meta.label
         post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-save-{label}")
         post_delete.connect(
             content_changed, sender=model, dispatch_uid=f"page-cache-delete-{label}"
@@ -156,14 +146,14 @@ def connect_signals():
             )
 
 
-# --- The middleware -----------------------------------------------------------------------
+# --- Which requests and responses ------------------------------------------------------------
 
 
 def _has_private_cookie(request: HttpRequest) -> bool:
     """A session (possibly signed in) or a pending flash message: the page is not generic."""
     return (
         settings.SESSION_COOKIE_NAME in request.COOKIES
-        or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES
     )
 
 
@@ -172,6 +162,8 @@ def page_cache_key(request: HttpRequest) -> str:
 
     ``get_host`` also validates the Host header against ``ALLOWED_HOSTS`` (a bad one raises
     ``DisallowedHost``, which Django turns into a 400), exactly as it would have further in.
+    Django's own ``learn_cache_key`` would cost a second cache read on every hit (the list of
+    headers first, then the page); the pages vary on nothing but the language, which is here.
     """
     parts = "\n".join(
         (
@@ -183,13 +175,12 @@ def page_cache_key(request: HttpRequest) -> str:
         )
     )
     digest = hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()
-    release = getattr(settings, "PAGE_CACHE_RELEASE", "")
-    return f"page-cache:{release}:{digest}"
+    return f"page-cache:{settings.PAGE_CACHE_RELEASE}:{digest}"
 
 
-def _is_cacheable_path(request: HttpRequest) -> bool:
+def _is_public_page(request: HttpRequest) -> bool:
     urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-    namespaces = tuple(getattr(settings, "PAGE_CACHE_NAMESPACES", DEFAULT_NAMESPACES))
+    namespaces = tuple(settings.PAGE_CACHE_NAMESPACES)
     return _path_in_namespaces(request.path_info, urlconf, get_language(), namespaces)
 
 
@@ -215,14 +206,15 @@ def _is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return False
-    cache_control = response.get("Cache-Control", "").lower()
-    if any(word in cache_control for word in _UNCACHEABLE_CONTROLS):
+    controls = {
+        directive.split("=", 1)[0].strip().lower()
+        for directive in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if controls & _UNCACHEABLE_CONTROLS:
         return False
-    vary = response.get("Vary", "").lower()
-    if "cookie" in vary or "*" in vary:
+    if has_vary_header(response, "Cookie") or has_vary_header(response, "*"):
         return False
-    max_bytes = int(getattr(settings, "PAGE_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES))
-    return len(response.content) <= max_bytes
+    return len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
 
 
 def _lifetime(version: float) -> int:
@@ -232,25 +224,24 @@ def _lifetime(version: float) -> int:
     the change reached it, and would then be kept, out of date, under the new version. Pages
     rendered within the replica's lag of a change are therefore kept only that long.
     """
-    lag = int(getattr(settings, "PAGE_CACHE_REPLICA_LAG_SECONDS", 0))
+    lag = settings.PAGE_CACHE_REPLICA_LAG_SECONDS
     if lag and time.time() - version < lag:
         return lag
-    return page_cache_timeout()
+    return settings.PAGE_CACHE_SECONDS
 
 
 def _revalidation_headers(response: HttpResponse, version: float):
     """ETag from the body, Last-Modified from the content version, and "revalidate each time"."""
     if not response.has_header("ETag"):
-        response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+        set_response_etag(response)
     if not response.has_header("Last-Modified"):
         response["Last-Modified"] = http_date(math.floor(version))
     # Anyone may store the page, but must ask again before reusing it: with the ETag, asking
     # again costs a 304. A CDN that may serve slightly old pages can get s-maxage from the
     # environment (DJANGO_PAGE_CACHE_CDN_SECONDS).
-    cdn_seconds = int(getattr(settings, "PAGE_CACHE_CDN_SECONDS", 0))
     controls = {"public": True, "max_age": 0, "must_revalidate": True}
-    if cdn_seconds:
-        controls["s_maxage"] = cdn_seconds
+    if settings.PAGE_CACHE_CDN_SECONDS:
+        controls["s_maxage"] = settings.PAGE_CACHE_CDN_SECONDS
     patch_cache_control(response, **controls)
 
 
@@ -265,71 +256,34 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     )
 
 
-def cache_until_change(view):
-    """Cache a view's anonymous GET answers like the public pages, from inside the view.
+# --- The page cache ------------------------------------------------------------------------
 
-    For views whose own checks must run on every request, such as the API's rate limit: the
-    middleware would answer before them, this runs after them. Decorate the handler, e.g.
-    ``@method_decorator(cache_until_change)`` on a DRF viewset's ``list``, which DRF calls
-    after authentication, permissions and throttling. The same key, content version, ETag and
-    rules apply; a DRF response is stored once it has been rendered.
+
+class PageCache:
+    """Answer an anonymous GET or HEAD from the cache, or render it once and store it.
+
+    ``answer`` is the whole mechanism: read the page and the content version in one round
+    trip; serve a current entry (as a 304 when the client's copy is current); otherwise take a
+    short render lock (or wait for the request holding it), render, and store a cacheable
+    200. A cache outage costs speed, never the page. The middleware and the decorator below
+    only decide which requests get here.
     """
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if (
-            request.method not in ("GET", "HEAD")
-            or page_cache_timeout() <= 0
-            or _has_private_cookie(request)
-        ):
-            return view(request, *args, **kwargs)
-        key = page_cache_key(request)
-        try:
-            found = cache.get_many([VERSION_KEY, key])
-            version = current_content_version(found.get(VERSION_KEY))
-        except Exception:
-            logger.warning("Page cache unreachable; rendering", exc_info=True)
-            return view(request, *args, **kwargs)
-        entry = found.get(key)
-        if entry is not None and entry["version"] == version:
-            hit = _conditional(request, PageCacheMiddleware._rebuild(entry))
-            return PageCacheMiddleware._labelled(hit, "HIT")
+    @staticmethod
+    def is_candidate(request: HttpRequest) -> bool:
+        """A GET or HEAD from a reader without a session or pending message, cache switched on."""
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.PAGE_CACHE_SECONDS > 0
+            and not _has_private_cookie(request)
+        )
 
-        response = view(request, *args, **kwargs)
+    def answer(self, request: HttpRequest, render) -> HttpResponse:
+        """The cached page for ``request``, or ``render()``'s response, stored if it may be.
 
-        def store(rendered):
-            if request.method == "GET" and _is_cacheable_response(request, rendered):
-                _revalidation_headers(rendered, version)
-                PageCacheMiddleware._store(key, version, rendered)
-            return rendered
-
-        if getattr(response, "is_rendered", True):
-            store(response)
-        else:  # a DRF or template response: its content exists only after rendering
-            response.add_post_render_callback(store)
-        return PageCacheMiddleware._labelled(response, "MISS")
-
-    return wrapper
-
-
-class PageCacheMiddleware:
-    """Serve anonymous GET and HEAD requests for public pages from the cache; store misses.
-
-    Place it after ``LocaleMiddleware`` (the language is part of the key) and before
-    ``CommonMiddleware``: a hit then skips the CSRF, authentication, message and history
-    middleware, none of which an anonymous cached page needs, while everything outside it
-    (security headers, Content-Security-Policy, CORS) still runs on every response.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self._is_candidate(request):
-            response = self.get_response(request)
-            self._mark_private(request, response)
-            return response
-
+        ``render`` may return a response rendered later (a DRF or template response): it is
+        then stored, and the render lock released, once its content exists.
+        """
         key = page_cache_key(request)
         try:
             # One round trip: the page and the version it must have been rendered under.
@@ -337,10 +291,10 @@ class PageCacheMiddleware:
             version = current_content_version(found.get(VERSION_KEY))
         except Exception:  # a cache outage must cost speed, never the page
             logger.warning("Page cache unreachable; rendering", exc_info=True)
-            return self.get_response(request)
+            return render()
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
-            return self._labelled(_conditional(request, self._rebuild(entry)), "HIT")
+            return self._hit(request, entry)
 
         lock = f"{key}:rendering"
         if not self._acquire(lock):
@@ -348,17 +302,30 @@ class PageCacheMiddleware:
             # wait for its result rather than render the same page again in parallel.
             entry = self._wait_for(key, lock, version)
             if entry is not None:
-                return self._labelled(_conditional(request, self._rebuild(entry)), "HIT")
+                return self._hit(request, entry)
         try:
-            response = self.get_response(request)
-        finally:
+            response = render()
+        except BaseException:
             self._release(lock)
-        if request.method == "GET" and _is_cacheable_response(request, response):
-            _revalidation_headers(response, version)
-            self._store(key, version, response)
-            return self._labelled(_conditional(request, response), "MISS")
-        self._mark_private(request, response)
+            raise
+
+        def finish(rendered: HttpResponse) -> HttpResponse:
+            try:
+                if request.method == "GET" and _is_cacheable_response(request, rendered):
+                    _revalidation_headers(rendered, version)
+                    self._store(key, version, rendered)
+                    return self._labelled(_conditional(request, rendered), "MISS")
+                return rendered
+            finally:
+                self._release(lock)
+
+        if getattr(response, "is_rendered", True):
+            return finish(response)
+        response.add_post_render_callback(finish)
         return response
+
+    def _hit(self, request: HttpRequest, entry: dict) -> HttpResponse:
+        return self._labelled(_conditional(request, self._rebuild(entry)), "HIT")
 
     @staticmethod
     def _acquire(lock: str) -> bool:
@@ -393,26 +360,6 @@ class PageCacheMiddleware:
         return None
 
     @staticmethod
-    def _is_candidate(request: HttpRequest) -> bool:
-        return (
-            request.method in ("GET", "HEAD")
-            and page_cache_timeout() > 0
-            and not _has_private_cookie(request)
-            and _is_cacheable_path(request)
-        )
-
-    @staticmethod
-    def _mark_private(request: HttpRequest, response: HttpResponse):
-        """A public page rendered for a signed-in official must not be kept by a shared cache."""
-        if (
-            _has_private_cookie(request)
-            and request.method in ("GET", "HEAD")
-            and not response.has_header("Cache-Control")
-            and _is_cacheable_path(request)
-        ):
-            patch_cache_control(response, private=True, no_cache=True)
-
-    @staticmethod
     def _store(key: str, version: float, response: HttpResponse):
         entry = {
             "version": version,
@@ -436,3 +383,59 @@ class PageCacheMiddleware:
         """Say whether the cache answered: for benchmarks, tests and anyone reading headers."""
         response[CACHE_HEADER] = outcome
         return response
+
+
+page_cache = PageCache()
+
+
+# --- The two entry points ------------------------------------------------------------------
+
+
+class PageCacheMiddleware(PageCache):
+    """Serve anonymous GET and HEAD requests for public pages from the cache; store misses.
+
+    Place it after ``LocaleMiddleware`` (the language is part of the key) and before
+    ``CommonMiddleware``: a hit then skips the CSRF, authentication, message and history
+    middleware, none of which an anonymous cached page needs, while everything outside it
+    (security headers, Content-Security-Policy, CORS) still runs on every response.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.is_candidate(request) and _is_public_page(request):
+            return self.answer(request, lambda: self.get_response(request))
+        response = self.get_response(request)
+        self._mark_private(request, response)
+        return response
+
+    @staticmethod
+    def _mark_private(request: HttpRequest, response: HttpResponse):
+        """A public page rendered for a signed-in official must not be kept by a shared cache."""
+        if (
+            _has_private_cookie(request)
+            and request.method in ("GET", "HEAD")
+            and not response.has_header("Cache-Control")
+            and _is_public_page(request)
+        ):
+            patch_cache_control(response, private=True, no_cache=True)
+
+
+def cache_until_change(view):
+    """Cache a view's anonymous GET answers like the public pages, from inside the view.
+
+    For views whose own checks must run on every request, such as the API's rate limit: the
+    middleware would answer before them, this runs after them. Decorate the handler, e.g.
+    ``@method_decorator(cache_until_change)`` on a DRF viewset's ``list``, which DRF calls
+    after authentication, permissions and throttling. The same key, content version, ETag,
+    render lock and rules apply; a DRF response is stored once it has been rendered.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not page_cache.is_candidate(request):
+            return view(request, *args, **kwargs)
+        return page_cache.answer(request, lambda: view(request, *args, **kwargs))
+
+    return wrapper

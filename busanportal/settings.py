@@ -141,9 +141,6 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     # Tests use the primary's test database through this alias; no second one is created.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["busanportal.routers.ReplicaRouter"]
-    # A page rendered this soon after a change may have read the replica before the change
-    # reached it: the page cache keeps such pages only this long. Above the replica's lag.
-    PAGE_CACHE_REPLICA_LAG_SECONDS = int(os.environ.get("DJANGO_REPLICA_LAG_SECONDS", "5"))
     MIDDLEWARE.insert(
         MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
         "busanportal.routers.ReplicaReadsMiddleware",
@@ -206,6 +203,16 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_CDN_SECONDS", "0"))
 # Set per deployment (e.g. the commit): a shared cache then never serves the previous code's pages.
 PAGE_CACHE_RELEASE = os.environ.get("DJANGO_RELEASE", "")
+# The URL namespaces whose GET pages the middleware caches: the public HTML site.
+PAGE_CACHE_NAMESPACES = ("projects", "sectors")
+# Larger bodies are not worth the memory (a local-memory cache lives in every worker).
+PAGE_CACHE_MAX_BYTES = 1_000_000
+# With a read replica, a page rendered this soon after a change may have read the replica before
+# the change reached it: the page cache keeps such pages only this long (above the replica's
+# lag). Without a replica: 0, no such limit.
+PAGE_CACHE_REPLICA_LAG_SECONDS = (
+    int(os.environ.get("DJANGO_REPLICA_LAG_SECONDS", "5")) if "replica" in DATABASES else 0
+)
 
 # Errors go to stderr as one JSON object per line (busanportal/jsonlog.py), which log shippers
 # parse without guessing; a developer with debug on reads plain lines instead.

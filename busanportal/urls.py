@@ -26,13 +26,13 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", site_views.healthz, name="healthz"),
-    path("api/", include("busanportal.api_urls")),
+    path("api/", include("projects.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
-    path("sectors/", include("sectors.urls")),
-    path("feeds/", include("busanportal.feed_urls")),
+    path("sectors/", include("projects.sector_urls")),
+    path("feeds/", include("projects.feed_urls")),
     prefix_default_language=False,
 )
 

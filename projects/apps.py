@@ -11,9 +11,19 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self):
-        # Any change to the portfolio invalidates the cached public pages (busanportal/cache.py).
-        from busanportal import cache
-        from projects import signals
+        from busanportal.cache import watch_models
+        from projects import models, signals
 
-        cache.connect_signals()
+        # Any change to the portfolio invalidates the cached public pages (busanportal/cache.py).
+        watch_models(
+            models.SourceDocument,
+            models.Strategy,
+            models.Program,
+            models.Place,
+            models.Organisation,
+            models.Project,
+            models.Phase,
+            models.Budget,
+            models.Quantity,
+        )
         signals.connect_signals()

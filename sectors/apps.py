@@ -9,3 +9,10 @@ class SectorsConfig(AppConfig):
 
     name = "sectors"
     verbose_name = _("Sectors")
+
+    def ready(self):
+        from busanportal.cache import watch_models
+        from sectors.models import Sector
+
+        # Renaming or reordering a sector changes the cached public pages (busanportal/cache.py).
+        watch_models(Sector)

@@ -1,14 +1,18 @@
 """Shared test fixtures.
 
 The real Busan document is loaded once into the test database, so every database test starts
-from the portfolio the public sees; each test runs in a transaction that is rolled back.
+from the portfolio the public sees; each test runs in a transaction that is rolled back. The
+fixtures several modules need (fast password hashing, an editor and a client signed in as one)
+are here; plain helpers such as ``rendered_form_data`` are in ``tests/helpers.py``.
 """
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
 
 from tests import factories
+from tests.helpers import EDITOR_PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -20,10 +24,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def empty_page_cache():
     """Each test starts with an empty cache: the database rolls back after a test, and a page
-    cached by one test would otherwise show another test's data (busanportal/cache.py)."""
+    cached by one test would otherwise show another test's data (busanportal/cache.py); the
+    API's and exports' rate limits count in the same cache and start at zero too."""
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Signing in and creating users hash a password; the production hasher is slow on purpose
+    and would make the admin, import and sign-in tests take minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def editor(db):
+    """A city official: staff, in the Editors group the migrations create, not a superuser."""
+    user = User.objects.create_user(
+        "official", "official@busan.example", EDITOR_PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, signed in as ``editor``."""
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

@@ -20,12 +20,6 @@ PASSWORD = "correct-horse-battery-42"
 LOGIN = "/admin/login/?next=/admin/"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    """Every sign-in hashes a password; the production hasher would make this file take a minute."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def official(db):
     return get_user_model().objects.create_superuser("official", "o@example.org", PASSWORD)

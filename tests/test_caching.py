@@ -8,7 +8,6 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.forms import CheckboxInput
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.test import Client
@@ -23,6 +22,7 @@ from busanportal import cache as page_cache
 from busanportal.urls import urlpatterns as site_urlpatterns
 from projects.models import Phase, Project
 from sectors.models import Sector
+from tests.helpers import rendered_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +94,6 @@ urlpatterns = [
 own_views = pytest.mark.urls("tests.test_caching")
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    """``admin_client`` hashes a password; the default hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def test_namespace(settings):
     settings.PAGE_CACHE_NAMESPACES = ["cachetest"]
@@ -112,26 +106,6 @@ def test_namespace(settings):
 
 def anonymous():
     return Client()
-
-
-def rendered_form_data(response):
-    """The POST data a browser sends back for the admin change form in ``response``."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context.get("inline_admin_formsets", []):
-        forms.append(inline.formset.management_form)
-        forms.extend(inline.formset.forms)
-    data = {}
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if isinstance(field.field.widget, CheckboxInput):
-                if value:
-                    data[field.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[field.html_name] = [str(item) for item in value]
-            elif value is not None:
-                data[field.html_name] = str(value)
-    return data
 
 
 # --- Hits ----------------------------------------------------------------------------------

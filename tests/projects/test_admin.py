@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from django.forms import CheckboxInput
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -10,30 +9,12 @@ from django.utils.html import escape
 from projects.models import Budget, Phase, PhaseKind, Program, Project, ProjectStatus
 from sectors.models import Sector
 from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory
+from tests.helpers import EDITOR_PASSWORD, rendered_form_data
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-test-password-42"
 IMPORTED_SLUG = "radiological-medical-sciences-complex"
 IMPORTED_TITLE = "Dongnam region radiological & medicine sciences industrial complex"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def editor():
-    user = User.objects.create_user("official", "official@busan.example", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def management_form(prefix, total=0, initial=0):
@@ -101,26 +82,6 @@ def budget_row(**fields):
     }
 
 
-def rendered_form_data(response):
-    """The POST data a browser sends back for the admin form in ``response``, unchanged."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context.get("inline_admin_formsets", []):
-        forms.append(inline.formset.management_form)
-        forms.extend(inline.formset.forms)
-    data = {}
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if isinstance(field.field.widget, CheckboxInput):
-                if value:
-                    data[field.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[field.html_name] = [str(item) for item in value]
-            elif value is not None:
-                data[field.html_name] = str(value)
-    return data
-
-
 def add_url():
     return reverse("admin:projects_project_add")
 
@@ -150,7 +111,7 @@ def change_title(client, project, title):
 def test_an_editor_signs_in_with_the_admin_login_form(client, editor):
     response = client.post(
         reverse("admin:login"),
-        {"username": "official", "password": PASSWORD, "next": reverse("admin:index")},
+        {"username": "official", "password": EDITOR_PASSWORD, "next": reverse("admin:index")},
     )
     assert response.status_code == 302
     assert response.url == reverse("admin:index")
@@ -174,7 +135,7 @@ def test_an_editor_is_refused_the_group_admin(editor_client):
 
 
 def test_an_editor_cannot_open_another_users_page(editor_client):
-    superuser = User.objects.create_superuser("root", "root@busan.example", PASSWORD)
+    superuser = User.objects.create_superuser("root", "root@busan.example", EDITOR_PASSWORD)
     response = editor_client.get(reverse("admin:auth_user_change", args=[superuser.pk]))
     assert response.status_code == 403
 

@@ -40,14 +40,6 @@ PROJECT_FIELDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    # The rate limit counts in the default cache, which outlives a test; start each at zero.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def get_json(client, path, **params):
     response = client.get(path, params)
     assert response["Content-Type"] == "application/json", response.content[:200]

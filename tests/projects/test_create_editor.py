@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "harbour-cranes-at-dawn-42"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class Terminal(io.StringIO):
     """Standard input that says it is a terminal, as when an administrator runs the command."""
 

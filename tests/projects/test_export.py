@@ -6,7 +6,6 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from django.core.cache import cache
 from django.http import QueryDict, StreamingHttpResponse
 from django.utils import timezone
 
@@ -17,11 +16,6 @@ from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory, create_
 pytestmark = pytest.mark.django_db
 
 BOM = b"\xef\xbb\xbf"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    cache.clear()
 
 
 def download(client, path="/projects/export.csv", **params):

@@ -5,7 +5,7 @@ import io
 
 import pytest
 import tablib
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -20,24 +20,6 @@ PROCESS_URL = reverse("admin:projects_project_process_import")
 EXPORT_URL = reverse("admin:projects_project_export")
 FORMAT = {"csv": "0", "xlsx": "1"}
 IMPORTED_SLUG = "radiological-medical-sciences-complex"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def editor():
-    user = User.objects.create_user("official", "official@busan.example", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def new_row(**values):
