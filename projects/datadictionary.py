@@ -30,6 +30,7 @@ DATETIME = _("date and time, ISO 8601 with the UTC offset (e.g. 2026-11-25T23:47
 NAMED_LIST = _("list of objects {slug, name_en, name_ko} (in the CSV: names, “; ”-separated)")
 PHASE_LIST = _("list of phase objects (in the CSV: “name (dates)”, “; ”-separated)")
 BUDGET_LIST = _("list of budget objects (not in the CSV: see budget_total_krw)")
+NAME_LIST = _("list of names (separated by “; ”)")
 
 KRW = _("Korean won (KRW), whole won")
 YEAR = _("calendar year")
@@ -133,11 +134,25 @@ PROJECT_FIELDS = [
         editable=True,
     ),
     DataField(
+        "sector_names",
+        _("The names of the project's sectors, in the file's language (Korean under /ko/)."),
+        NAME_LIST,
+        header_ko="산업 분야명",
+        in_api=False,
+    ),
+    DataField(
         "primary_sector",
         _("The project's main sector."),
         SLUG,
         header_ko="주 산업 분야",
         editable=True,
+    ),
+    DataField(
+        "primary_sector_name",
+        _("The name of the project's main sector, in the file's language."),
+        TEXT,
+        header_ko="주 산업 분야명",
+        in_api=False,
     ),
     DataField(
         "program",
@@ -150,10 +165,24 @@ PROJECT_FIELDS = [
         editable=True,
     ),
     DataField(
+        "program_title",
+        _("The title of the project's program, in the file's language; empty when none."),
+        TEXT_OR_EMPTY,
+        header_ko="프로그램명",
+        in_api=False,
+    ),
+    DataField(
         "goal",
         _("The strategic goal the project's program serves; empty when there is no program."),
         SLUG_OR_NULL,
         header_ko="전략 목표",
+    ),
+    DataField(
+        "goal_title",
+        _("The title of the project's strategic goal, in the file's language; empty when none."),
+        TEXT_OR_EMPTY,
+        header_ko="전략 목표명",
+        in_api=False,
     ),
     DataField(
         "status",
@@ -165,6 +194,13 @@ PROJECT_FIELDS = [
         header_ko="진행 상태",
         choices=tuple(ProjectStatus.values),
         editable=True,
+    ),
+    DataField(
+        "status_label",
+        _("The status in words, in the file's language."),
+        TEXT,
+        header_ko="진행 상태명",
+        in_api=False,
     ),
     DataField(
         "start_year",
@@ -803,3 +839,8 @@ TABLES = [
         ("slug",),
     ),
 ]
+
+
+def table(name: str) -> Table:
+    """The data package's table called ``name``."""
+    return next(entry for entry in TABLES if entry.name == name)

@@ -37,7 +37,7 @@ from projects import datadictionary as dd
 from projects.api import api_projects
 from projects.filters import ProjectFilterSet
 from projects.linkeddata import dataset_json_ld
-from projects.models import Project, SourceDocument, Span
+from projects.models import Budget, Phase, Project, SourceDocument, Span
 from projects.serializers import ProjectSerializer, permalink_builder
 
 # Rows fetched per database round trip; the prefetches run once per chunk.
@@ -81,6 +81,12 @@ def names(items) -> str:
 CSV_READERS: dict[str, Callable[[Row], object]] = {
     "url": lambda r: r.url,
     "sectors": lambda r: joined(s.slug for s in r.project.sector_list),
+    # Readable names beside the codes, in the language of the request.
+    "sector_names": lambda r: joined(s.name for s in r.project.sector_list),
+    "primary_sector_name": lambda r: r.project.primary_sector.name,
+    "program_title": lambda r: r.project.program.title if r.project.program else None,
+    "goal_title": lambda r: r.project.program.strategy.title if r.project.program else None,
+    "status_label": lambda r: r.project.get_status_display(),
     "primary_sector": lambda r: r.project.primary_sector.slug,
     "program": lambda r: r.project.program.slug if r.project.program else None,
     "goal": lambda r: r.project.program.strategy.slug if r.project.program else None,
@@ -259,7 +265,7 @@ MIN_WIDTH, MAX_WIDTH = 10, 60
 SPOOL_BYTES = 5_000_000
 
 
-def is_amount(column: Column) -> bool:
+def is_amount(column) -> bool:
     """Whether the data dictionary gives the column's unit as won."""
     return column.field.unit is dd.KRW
 
@@ -315,6 +321,23 @@ def export_xlsx(request):
         for project in filterset.qs.iterator(chunk_size=CHUNK_SIZE)
     )
     write_sheet(workbook, _("Projects"), [column.header() for column in columns], formats, rows)
+    # The phases and budgets of the same projects, one row each, as in the data package.
+    chosen = filterset.qs.order_by().values("pk")
+    sheets = ((_("Phases"), "phases", Phase), (_("Budgets"), "budgets", Budget))
+    for title, table_name, model in sheets:
+        fields = dd.table(table_name).fields
+        headers = [f.header_ko if active_content_language() == "ko" else f.name for f in fields]
+        parts = (
+            model.objects.filter(project__in=chosen)
+            .select_related("project")
+            .order_by("project__position", "project__slug", "key")
+        )
+        part_rows = (
+            [part.project.slug if f.name == "project" else getattr(part, f.name) for f in fields]
+            for part in parts.iterator(chunk_size=CHUNK_SIZE)
+        )
+        part_formats = [AMOUNT_FORMAT if f.unit is dd.KRW else INTEGER_FORMAT for f in fields]
+        write_sheet(workbook, title, headers, part_formats, part_rows)
     output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (FileResponse closes it)
     workbook.save(output)
     output.seek(0)
@@ -370,5 +393,6 @@ def data_page(request):
         "parts": parts,
         "parameters": parameters,
         "dataset_json_ld": dataset_json_ld(request),
+        "package_tables": dd.TABLES,
     }
     return render(request, "pages/data.html", context)

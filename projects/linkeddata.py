@@ -86,6 +86,24 @@ def downloads() -> list[Download]:
             "XLSX",
         ),
         Download("projects:export_json", _("All projects as JSON"), "application/json", "JSON"),
+        Download(
+            "projects:datapackage",
+            _("Frictionless Data Package: every table as CSV, described"),
+            "application/json",
+            "Data Package",
+        ),
+        Download(
+            "projects:package_zip",
+            _("The whole data package in one ZIP file"),
+            "application/zip",
+            "ZIP",
+        ),
+        Download(
+            "projects:offline_copy",
+            _("Offline copy as an SQLite database (for Datasette)"),
+            "application/vnd.sqlite3",
+            "SQLite",
+        ),
     ]
 
 

@@ -35,6 +35,7 @@ PUBLIC_PAGES = [
     PublicPage("timeline", "/timeline/"),
     PublicPage("timeline-filtered", "/timeline/?sector=it"),
     PublicPage("data", "/data/"),
+    PublicPage("api-reference", "/api/docs/"),
     PublicPage("not-found", "/projects/no-such-project/", status=404),
 ]
 LANGUAGES = ["en", "ko"]

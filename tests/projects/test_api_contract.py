@@ -17,13 +17,6 @@ from sectors.models import Sector
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def parameters(client):
     schema = yaml.safe_load(client.get("/api/schema/").content)

@@ -4,18 +4,12 @@ import io
 from datetime import datetime
 
 import pytest
-from django.core.cache import cache
 from openpyxl import load_workbook
 
 from projects.models import Project
 from tests.factories import BudgetFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    cache.clear()
 
 
 def workbook(client, path="/projects/export.xlsx", **params):
@@ -93,3 +87,15 @@ def test_a_bad_filter_is_a_400_naming_it(client):
 def test_the_list_page_offers_the_xlsx_of_its_filter(client):
     html = client.get("/projects/", {"sector": "it"}).content.decode()
     assert 'href="/projects/export.xlsx?sector=it"' in html
+
+
+def test_the_workbook_has_the_phases_and_budgets_of_the_same_projects(client):
+    _, book = workbook(client, sector="it")
+    assert book.sheetnames == ["Projects", "Phases", "Budgets"]
+    slugs = {row["slug"] for row in rows(book["Projects"])}
+    phases = rows(book["Phases"])
+    assert phases and {row["project"] for row in phases} <= slugs
+    expected = sum(len(p.phases.all()) for p in Project.objects.published().in_sectors(["it"]))
+    assert len(phases) == expected
+    budget = next(r for r in book["Budgets"].iter_rows(min_row=2) if r[2].value)
+    assert isinstance(budget[2].value, int) and budget[2].number_format == "#,##0"
