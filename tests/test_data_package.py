@@ -10,11 +10,13 @@ import zipfile
 import pytest
 from datasette.app import Datasette
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from frictionless import validate
 
 from projects import datapackage
 from projects.models import Project
-from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory
+from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory, create_many_projects
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +192,15 @@ def test_the_download_is_rebuilt_once_after_a_change_and_not_on_every_request(
     client.get("/data/busan-portal.sqlite3")
     client.get("/data/busan-portal.sqlite3")
     assert len(builds) == 2
+
+
+@pytest.mark.parametrize("name", ["projects", "phases", "project_sectors", "sectors"])
+def test_a_table_takes_the_same_number_of_queries_at_any_size(client, name):
+    def queries_for_table():
+        with CaptureQueriesContext(connection) as captured:
+            table(client, name)
+        return len(captured)
+
+    before = queries_for_table()
+    create_many_projects(400)
+    assert queries_for_table() == before
