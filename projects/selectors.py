@@ -89,6 +89,34 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
     )
 
 
+def offered_facets(facets: Facets, filterset: ProjectFilterSet) -> set[str]:
+    """The facets worth offering as filters: those with a choice that would narrow the result.
+
+    A facet that is not applied counts over the current selection, so one of its choices
+    narrows when it holds some but not all of the selected projects (0 < count < total).
+    When every project has the same value (every status "not stated", say), no choice can,
+    and the form leaves the facet out. A facet that is applied, or that the query gave a bad
+    value for, is always offered, so that the reader can change it and see the message.
+    """
+    total = facets.matching
+    counts = {
+        "sector": [sector.project_count for sector in facets.sectors],
+        "year": [count for _, count in facets.years] + [facets.undated],
+        "status": [count for _, _, count in facets.statuses],
+        "program": [program.project_count for program in facets.programs],
+    }
+    applied = set(filterset.applied)
+    errors = set(filterset.form.errors)
+    return {
+        name
+        for name, values in counts.items()
+        if name in applied
+        or name in errors
+        or total is None
+        or any(0 < count < total for count in values)
+    }
+
+
 def matching_count(filterset: ProjectFilterSet, status_counts: dict) -> int:
     """How many projects the whole filter selects, read off the status facet: it counts the
     filtered set without the status filter, by status, so with no status chosen the total is

@@ -36,6 +36,8 @@ PUBLIC_PAGES = [
     PublicPage("timeline-filtered", "/timeline/?sector=it"),
     PublicPage("data", "/data/"),
     PublicPage("api-reference", "/api/docs/"),
+    PublicPage("privacy", "/privacy/"),
+    PublicPage("accessibility", "/accessibility/"),
     PublicPage("not-found", "/projects/no-such-project/", status=404),
 ]
 LANGUAGES = ["en", "ko"]
