@@ -543,7 +543,7 @@ PACKAGE_PROJECT_FIELDS = pick(
     status=("Status", ""),
     start_year=("Start year", ""),
     end_year=("End year", ""),
-    budget_total_krw=("Budget total (KRW)", ""),
+    budget_total_krw=("Stated cost total (KRW)", ""),
     source_text=("Source text", ""),
     updated_at=("Last updated", ""),
 )
@@ -629,8 +629,8 @@ TABLES = [
     ),
     Table(
         "budgets",
-        _("Budgets"),
-        "예산",
+        _("Stated costs"),
+        "명시된 사업비",
         _("Each amount the source states for a published project, in whole won."),
         [
             PROJECT_REF,

@@ -323,7 +323,7 @@ def export_xlsx(request):
     write_sheet(workbook, _("Projects"), [column.header() for column in columns], formats, rows)
     # The phases and budgets of the same projects, one row each, as in the data package.
     chosen = filterset.qs.order_by().values("pk")
-    sheets = ((_("Phases"), "phases", Phase), (_("Budgets"), "budgets", Budget))
+    sheets = ((_("Phases"), "phases", Phase), (_("Stated costs"), "budgets", Budget))
     for title, table_name, model in sheets:
         fields = dd.table(table_name).fields
         headers = [f.header_ko if active_content_language() == "ko" else f.name for f in fields]

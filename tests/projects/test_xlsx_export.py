@@ -91,11 +91,11 @@ def test_the_list_page_offers_the_xlsx_of_its_filter(client):
 
 def test_the_workbook_has_the_phases_and_budgets_of_the_same_projects(client):
     _, book = workbook(client, sector="it")
-    assert book.sheetnames == ["Projects", "Phases", "Budgets"]
+    assert book.sheetnames == ["Projects", "Phases", "Stated costs"]
     slugs = {row["slug"] for row in rows(book["Projects"])}
     phases = rows(book["Phases"])
     assert phases and {row["project"] for row in phases} <= slugs
     expected = sum(len(p.phases.all()) for p in Project.objects.published().in_sectors(["it"]))
     assert len(phases) == expected
-    budget = next(r for r in book["Budgets"].iter_rows(min_row=2) if r[2].value)
+    budget = next(r for r in book["Stated costs"].iter_rows(min_row=2) if r[2].value)
     assert isinstance(budget[2].value, int) and budget[2].number_format == "#,##0"
