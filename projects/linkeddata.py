@@ -43,8 +43,8 @@ LANGUAGE_IRIS = {
 DATASET_TITLE = _("Busan Strategic Projects")
 DATASET_DESCRIPTION = _(
     "The projects of Busan Metropolitan City's plan “Future Strategic Industry and New Growth "
-    "Industry”: their sectors, programs, phases, stated costs, places and organisations, in English "
-    "and Korean, as the source document states them."
+    "Industry”: their sectors, programs, phases, stated costs, places and organisations, in "
+    "English and Korean, as the source document states them."
 )
 
 # json.dumps leaves these as they are; inside <script> they could end the element or start
