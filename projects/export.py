@@ -75,6 +75,18 @@ def names(items) -> str:
     return joined(item.name for item in items)
 
 
+def iso_date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def phase_cell(phase) -> str:
+    """E.g. "Construction (2011–2016)", with the actual dates once reported:
+    "Construction (2011–2016; actual 2012–)"."""
+    if not phase.has_actual_dates:
+        return f"{phase.name} ({phase.when})"
+    return f"{phase.name} ({phase.when}; {_('actual')} {phase.actual_when})"
+
+
 # How the CSV reads the fields that are not a plain attribute of the project; any other CSV field
 # of the data dictionary is read as the project's attribute of its name. The related lists are
 # the prefetches of ``projects.api.api_projects``.
@@ -86,13 +98,15 @@ CSV_READERS: dict[str, Callable[[Row], object]] = {
     "primary_sector_name": lambda r: r.project.primary_sector.name,
     "program_title": lambda r: r.project.program.title if r.project.program else None,
     "goal_title": lambda r: r.project.program.strategy.title if r.project.program else None,
-    "status_label": lambda r: r.project.get_status_display(),
+    "status_label": lambda r: r.project.get_current_status_display(),
     "primary_sector": lambda r: r.project.primary_sector.slug,
     "program": lambda r: r.project.program.slug if r.project.program else None,
     "goal": lambda r: r.project.program.strategy.slug if r.project.program else None,
     "start_year": lambda r: r.span.start if r.span else None,
     "end_year": lambda r: r.span.end if r.span else None,
-    "phases": lambda r: joined(f"{phase.name} ({phase.when})" for phase in r.project.phases.all()),
+    "status": lambda r: r.project.current_status,
+    "status_as_of": lambda r: iso_date(r.project.status_as_of),
+    "phases": lambda r: joined(phase_cell(phase) for phase in r.project.phases.all()),
     "budget_total_krw": lambda r: r.project.budget_total,
     "places": lambda r: names(r.project.place_list),
     "organisations": lambda r: names(r.project.organisation_list),

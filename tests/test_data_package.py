@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from frictionless import validate
 
 from projects import datapackage
-from projects.models import Project
+from projects.models import Project, ProjectStatus
 from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory, create_many_projects
 
 pytestmark = pytest.mark.django_db
@@ -85,12 +85,7 @@ def test_table_schemas_come_from_the_data_dictionary(package):
     assert projects["budget_total_krw"]["type"] == "integer"
     assert projects["updated_at"]["type"] == "datetime"
     assert projects["title_en"]["constraints"]["required"] is True
-    assert projects["status"]["constraints"]["enum"] == [
-        "planned",
-        "in-progress",
-        "completed",
-        "not-stated",
-    ]
+    assert projects["status"]["constraints"]["enum"] == list(ProjectStatus.values)
     assert (projects["title_en"]["title"], projects["title_en"]["title_ko"]) == (
         "Title (English)",
         "사업명(영문)",

@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from busanportal.i18n import active_content_language
+from projects import progress
 from projects.linkeddata import json_ld_script
 
 register = template.Library()
@@ -65,3 +66,9 @@ def json_ld(data):
     """A ``<script type="application/ld+json">`` element that no field content can break out of
     (``projects.linkeddata.json_ld_script``)."""
     return json_ld_script(data)
+
+
+@register.filter
+def report_date(value):
+    """A report's date: '30 Nov 2026' in English, '2026년 11월 30일' in Korean."""
+    return progress.report_date(value) if value else ""

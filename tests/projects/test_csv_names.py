@@ -27,7 +27,7 @@ def test_the_english_csv_names_sector_program_goal_and_status_beside_their_codes
     assert project["goal"] == "it-global-competitiveness" and project["goal_title"]
     assert (project["status"], project["status_label"]) == (
         "not-stated",
-        "Not stated in the source",
+        "Not stated",
     )
     header = list(project)
     assert header.index("sector_names") == header.index("sectors") + 1
@@ -39,5 +39,5 @@ def test_the_korean_csv_gives_korean_names_and_its_own_file_name(client):
     response, project = row(client, "/ko/projects/export.csv")
     assert project["산업 분야"] == "it"
     assert project["산업 분야명"] == "IT(클라우드·사물인터넷·IT 융합)"
-    assert project["진행 상태명"] == "원문에 명시되지 않음"
+    assert project["진행 상태명"] == "명시되지 않음"
     assert 'filename="busan-projects-ko_' in response["Content-Disposition"]
