@@ -1,5 +1,8 @@
 """Middleware that keeps the portal honest under attack and under failure.
 
+``ApiJsonErrorsMiddleware`` keeps the API's promise that every answer under /api/ is JSON, the
+errors Django itself answers (an unknown address, a forged Host header) included.
+
 ``SecurityHeadersMiddleware`` removes anything that names the server software and adds the headers
 Django has no setting for; ``DatabaseUnavailableMiddleware`` turns a lost database into a short 503
 page instead of a traceback. ``client_ip`` tells django-axes who is knocking, trusting
@@ -7,10 +10,13 @@ page instead of a traceback. ``client_ip`` tells django-axes who is knocking, tr
 """
 
 import logging
+from http import HTTPStatus
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.db import InterfaceError, OperationalError, connections, router
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template import loader
 from django.utils.translation import gettext
 
@@ -55,6 +61,64 @@ class SecurityHeadersMiddleware:
             "cross-origin" if request.path.startswith(_CROSS_ORIGIN_PREFIXES) else "same-origin",
         )
         return response
+
+
+class PathLanguageMiddleware(LocaleMiddleware):
+    """Django's ``LocaleMiddleware`` without a ``Vary: Accept-Language`` that does not apply.
+
+    With ``i18n_patterns(prefix_default_language=False)`` the language comes from the path alone:
+    ``/ko/…`` is Korean and every other address English, whatever the browser asks for. Django
+    adds ``Vary: Accept-Language`` to every unprefixed answer all the same, which tells caches
+    (and feed readers) to keep a copy per browser language of an answer that never differs.
+    """
+
+    def process_response(self, request, response):
+        vary_before = response.get("Vary")
+        response = super().process_response(request, response)
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        used, prefixed_default = is_language_prefix_patterns_used(urlconf)
+        if used and not prefixed_default:
+            if vary_before is None:
+                del response["Vary"]
+            else:
+                response["Vary"] = vary_before
+        return response
+
+
+API_PREFIX = "/api/"
+
+
+class ApiJsonErrorsMiddleware:
+    """Turn any error under /api/ that is not JSON into ``{"detail": ...}`` with its status.
+
+    DRF answers its own errors in JSON, but some come from Django before or outside a DRF view:
+    a 404 for an address that matches no route, a 400 for a Host header not in ``ALLOWED_HOSTS``
+    (raised before URL resolution, so no view or URL pattern can catch it), a 405 from a plain
+    Django view. Placed near the top of ``MIDDLEWARE``, it sees all of those as responses. The
+    path is read from ``request.path`` alone, never from the (possibly forged) host.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith(API_PREFIX)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        try:
+            phrase = HTTPStatus(response.status_code).phrase
+        except ValueError:
+            phrase = "Error"
+        replacement = JsonResponse({"detail": f"{phrase}."}, status=response.status_code)
+        # The headers that say what to do next survive (Allow on a 405, Retry-After on a 429/503).
+        for header in ("Allow", "Retry-After", "Cache-Control", "Vary"):
+            if header in response:
+                replacement[header] = response[header]
+        return replacement
 
 
 def database_unavailable_response(request: HttpRequest | None = None) -> HttpResponse:

@@ -67,7 +67,6 @@ INSTALLED_APPS = [
     "concurrency",  # optimistic locking: a stale form is refused (projects/concurrency.py)
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI's files, so /api/docs/ needs no CDN
     "corsheaders",
     "sectors",
     "projects",
@@ -76,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so that it sees every response, including those of the middleware below.
     "busanportal.middleware.SecurityHeadersMiddleware",
+    # Next, so that it sees the error pages Django renders itself (404, the bad-host 400).
+    "busanportal.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before any middleware that can answer by itself, so that CORS preflights are answered.
@@ -87,7 +88,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Signed-in sessions end after 30 minutes idle or 12 hours in all (below).
     "busanportal.sessions.SessionExpiryMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, minus a Vary: Accept-Language that never applies here.
+    "busanportal.middleware.PathLanguageMiddleware",
     # The admin follows the official's language cookie or browser (busanportal/locale.py).
     "busanportal.locale.NegotiatedLanguageMiddleware",
     # Before the page cache, so that a cached English home page never answers a Korean browser:
@@ -397,17 +399,18 @@ SPECTACULAR_SETTINGS = {
         {"name": "sectors", "description": "The industries of the plan, with project counts."},
         {"name": "programs", "description": "The plan's programs and their strategic goals."},
     ],
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # validatorUrl None: Swagger UI would otherwise send the schema to validator.swagger.io.
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "tryItOutEnabled": True},
 }
 # CORS: any origin may read the API (newsroom notebooks); nothing else is cross-origin.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
+# A script on another origin can read how long to wait after a 429 only if the header is exposed.
+CORS_EXPOSE_HEADERS = ["Retry-After"]
+
+# Where generated downloads are kept (the SQLite offline copy and its Datasette metadata); the
+# files are rebuilt here whenever the content changes. Writable by the application.
+PORTAL_DATA_DIR = Path(os.environ.get("DJANGO_DATA_DIR") or BASE_DIR / "var" / "data")
 
 # --- The site's owner, shown in the footer and on the privacy and accessibility pages ------
 # Nothing is invented: an unset variable leaves its line out of the footer.

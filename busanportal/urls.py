@@ -1,7 +1,7 @@
 """Root URL configuration.
 
-Public pages sit under ``i18n_patterns`` with English unprefixed and Korean under ``/ko/``; the
-admin, API and feeds are language-neutral.
+Public pages and the feeds sit under ``i18n_patterns`` with English unprefixed and Korean under
+``/ko/``; the admin and the API are language-neutral (the API takes ``lang=ko``).
 """
 
 from django.conf.urls.i18n import i18n_patterns
@@ -40,9 +40,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", site_views.healthz, name="healthz"),
     path("api/", include("projects.api_urls")),
-    path("feeds/", include("projects.feed_urls")),
-    # The Korean twin of the feed of changes; the other feeds are language-neutral.
-    path("ko/feeds/", include("projects.korean_feed_urls")),
     # The language switch (public pages and the admin): Django's set_language behind a
     # same-origin check.
     path("i18n/setlang/", language.set_language, name="set_language"),
@@ -53,6 +50,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("sectors/", include("projects.sector_urls")),
+    path("feeds/", include("projects.feed_urls")),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path(
         "accessibility/",

@@ -24,10 +24,11 @@ from rest_framework.pagination import PageNumberPagination
 
 from busanportal.cache import cache_until_change
 from busanportal.i18n import CONTENT_LANGUAGES
-from projects.filters import ProjectFilterSet
-from projects.models import Project
+from projects.filters import MAX_QUERY_LENGTH, SORT_CHOICES, YEAR_PATTERN, ProjectFilterSet
+from projects.models import Program, Project, ProjectStatus
 from projects.selectors import programs_with_project_counts, sectors_with_project_counts
 from projects.serializers import ProgramSerializer, ProjectSerializer, SectorSerializer
+from sectors.models import Sector
 
 LANGUAGE_PARAMETER = OpenApiParameter(
     "lang",
@@ -40,40 +41,54 @@ LANGUAGE_PARAMETER = OpenApiParameter(
 )
 
 
-# django-filter's fields do not say their types; these two are stated here for the schema (their
-# descriptions are the FilterSet's own help texts, so there is still one definition of them).
-FILTER_PARAMETERS = [
-    OpenApiParameter(
-        "year",
-        OpenApiTypes.STR,
-        pattern=r"^([0-9]{4}|undated)$",
-        description=ProjectFilterSet.base_filters["year"].extra["help_text"],
-    ),
-    OpenApiParameter(
-        "sector",
-        OpenApiTypes.STR,
-        many=True,
-        explode=True,
-        style="form",
-        description=ProjectFilterSet.base_filters["sector"].extra["help_text"],
-    ),
-]
+# The filter parameters exactly as the server accepts them, written out for the schema at the time
+# it is generated: the sector and program slugs are the ones in the database then, and the other
+# limits are the FilterSet's own constants. An empty value is accepted where the HTML form sends
+# one for "any" (every filter but sector, whose form field is a list of checkboxes).
+ANY = ""
+NO_NUL_CHARACTER = "^[^\\x00]*$"
 
-STATED_FILTERS = {parameter.name for parameter in FILTER_PARAMETERS}
+
+def filter_parameters() -> list[dict]:
+    """The OpenAPI parameters of ``ProjectFilterSet``, described by its own help texts."""
+    filters = ProjectFilterSet.base_filters
+
+    def parameter(name, schema, **extra):
+        description = str(filters[name].extra.get("help_text", ""))
+        return {"in": "query", "name": name, "description": description, "schema": schema, **extra}
+
+    def one_of(values):
+        return {"type": "string", "enum": list(values)}
+
+    sectors = list(Sector.objects.order_by("slug").values_list("slug", flat=True))
+    programs = list(Program.objects.order_by("slug").values_list("slug", flat=True))
+    # An empty enumeration is not valid OpenAPI; with no sectors at all, any string is refused.
+    sector_item = one_of(sectors) if sectors else {"type": "string", "not": {}}
+    return [
+        parameter("sector", {"type": "array", "items": sector_item}, style="form", explode=True),
+        parameter("year", {"type": "string", "pattern": YEAR_PATTERN}),
+        parameter("status", one_of([ANY, *ProjectStatus.values])),
+        parameter("program", one_of([ANY, *programs])),
+        parameter(
+            "q",
+            {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": NO_NUL_CHARACTER},
+        ),
+        parameter("sort", one_of([ANY, *(value for value, _label in SORT_CHOICES)])),
+    ]
 
 
 class ProjectFilterSchema(DjangoFilterExtension):
-    """Leaves ``year`` and ``sector`` to ``FILTER_PARAMETERS`` instead of letting
-    drf-spectacular guess their types (and warn in ``manage.py check --deploy``)."""
+    """States ``ProjectFilterSet``'s parameters with ``filter_parameters`` instead of letting
+    drf-spectacular guess their types from the filters (it cannot know the slugs, the year
+    pattern or which empty values are accepted)."""
 
     priority = 1  # preferred over drf-spectacular's own extension for DjangoFilterBackend
 
-    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
-        if issubclass(filterset_class, ProjectFilterSet) and field_name in STATED_FILTERS:
-            return []
-        return super().resolve_filter_field(
-            auto_schema, model, filterset_class, field_name, filter_field
-        )
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        filterset_class = getattr(auto_schema.view, "filterset_class", None)
+        if filterset_class is not None and issubclass(filterset_class, ProjectFilterSet):
+            return filter_parameters()
+        return super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -101,10 +116,30 @@ THROTTLED = OpenApiResponse(
 
 
 class ProjectPagination(PageNumberPagination):
-    """Fifty projects a page; ``page`` past the end answers 404."""
+    """Fifty projects a page. ``page`` must be a whole number from 1 (else 400, naming it); a
+    page past the end answers 404."""
 
     page_size = 50
     page_query_param = "page"
+
+    def get_page_number(self, request, paginator):
+        value = request.query_params.get(self.page_query_param)
+        if value is None:
+            return 1
+        # Digits only, not all zeros; no int() here, which refuses numbers of 4,300 digits.
+        if not (value.isascii() and value.isdigit()) or not value.strip("0"):
+            raise ValidationError({self.page_query_param: [_("Enter a whole number from 1.")]})
+        return value
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "in": "query",
+                "name": self.page_query_param,
+                "description": str(_("Page number, from 1; fifty projects a page.")),
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        ]
 
 
 class ContentLanguageMixin:
@@ -139,7 +174,7 @@ class ContentLanguageMixin:
             "the CSV export, fifty per page. Filters combine with AND; several sector "
             "parameters match any of those sectors."
         ),
-        parameters=[*FILTER_PARAMETERS, LANGUAGE_PARAMETER],
+        parameters=[LANGUAGE_PARAMETER],
         responses={
             200: ProjectSerializer,
             400: BAD_PARAMETER,

@@ -1,11 +1,11 @@
-"""URLs of the public API under /api/: the resources, the OpenAPI schema and its human docs.
+"""URLs of the public API under /api/: the resources and the OpenAPI schema.
 
-The docs page is Swagger UI from drf-spectacular-sidecar's static files (no CDN), and its start-up
-script is served as a separate file so that a strict Content-Security-Policy needs no inline code.
+The human reference generated from the schema is a page of the site in both languages
+(``projects:api_docs``: /api/docs/ and /ko/api/docs/), so it lives with the public pages.
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from projects.api import ProgramViewSet, ProjectViewSet, SectorViewSet
@@ -19,10 +19,5 @@ router.register("programs", ProgramViewSet, basename="program")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path(
-        "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/docs.html"),
-        name="docs",
-    ),
     path("", include(router.urls)),
 ]

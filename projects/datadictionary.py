@@ -8,10 +8,12 @@ forms, inlines and spreadsheet import/export (``projects.forms``, ``projects.adm
 field); an entry's flags say where it appears.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from projects.models import PhaseKind, ProjectStatus
 
 # Types, named once so that the /data/ page uses the same words for every field.
 TEXT = _("text")
@@ -31,6 +33,7 @@ DATETIME = _("date and time, ISO 8601 with the UTC offset (e.g. 2026-11-25T23:47
 NAMED_LIST = _("list of objects {slug, name_en, name_ko} (in the CSV: names, “; ”-separated)")
 PHASE_LIST = _("list of phase objects (in the CSV: “name (dates)”, “; ”-separated)")
 BUDGET_LIST = _("list of amount objects (not in the CSV: see budget_total_krw)")
+NAME_LIST = _("list of names (separated by “; ”)")
 
 KRW = _("Korean won (KRW), whole won")
 PERCENT = _("percent")
@@ -54,6 +57,10 @@ class DataField:
     # Headers are part of the file format, so the Korean ones are fixed here rather than left to
     # the interface translation catalogue.
     header_ko: str = ""
+    # The English title in the data package's Table Schemas (the Korean one is header_ko).
+    title_en: str = ""
+    # The allowed values, where the field is an enumeration (an enum constraint in the package).
+    choices: tuple[str, ...] = ()
     in_csv: bool = True
     in_api: bool = True
     editable: bool = False
@@ -131,11 +138,25 @@ PROJECT_FIELDS = [
         editable=True,
     ),
     DataField(
+        "sector_names",
+        _("The names of the project's sectors, in the file's language (Korean under /ko/)."),
+        NAME_LIST,
+        header_ko="산업 분야명",
+        in_api=False,
+    ),
+    DataField(
         "primary_sector",
         _("The project's main sector."),
         SLUG,
         header_ko="주 산업 분야",
         editable=True,
+    ),
+    DataField(
+        "primary_sector_name",
+        _("The name of the project's main sector, in the file's language."),
+        TEXT,
+        header_ko="주 산업 분야명",
+        in_api=False,
     ),
     DataField(
         "program",
@@ -148,10 +169,24 @@ PROJECT_FIELDS = [
         editable=True,
     ),
     DataField(
+        "program_title",
+        _("The title of the project's program, in the file's language; empty when none."),
+        TEXT_OR_EMPTY,
+        header_ko="프로그램명",
+        in_api=False,
+    ),
+    DataField(
         "goal",
         _("The strategic goal the project's program serves; empty when there is no program."),
         SLUG_OR_NULL,
         header_ko="전략 목표",
+    ),
+    DataField(
+        "goal_title",
+        _("The title of the project's strategic goal, in the file's language; empty when none."),
+        TEXT_OR_EMPTY,
+        header_ko="전략 목표명",
+        in_api=False,
     ),
     # The current status is the latest published progress report's (projects.progress), never
     # edited on the project itself.
@@ -168,6 +203,14 @@ PROJECT_FIELDS = [
             "suspended, cancelled"
         ),
         header_ko="진행 상태",
+        choices=tuple(ProjectStatus.values),
+    ),
+    DataField(
+        "status_label",
+        _("The status in words, in the file's language."),
+        TEXT,
+        header_ko="진행 상태명",
+        in_api=False,
     ),
     DataField(
         "status_as_of",
@@ -253,7 +296,7 @@ PROJECT_FIELDS = [
     DataField(
         "source_text",
         _("The exact words of the source document (English) that describe the project."),
-        TEXT,
+        TEXT_OR_EMPTY,
         header_ko="원문(영문)",
         editable=True,
     ),
@@ -279,6 +322,7 @@ PHASE_FIELDS = [
         _("“period” for a span of time, “milestone” for a single date."),
         _("one of: period, milestone"),
         editable=True,
+        choices=tuple(PhaseKind.values),
     ),
     DataField(
         "start_year",
@@ -480,4 +524,454 @@ EDITABLE_PROJECT_FIELDS = editable_names(PROJECT_FIELDS)
 EDITABLE_PHASE_FIELDS = editable_names(PHASE_FIELDS)
 EDITABLE_BUDGET_FIELDS = editable_names(BUDGET_FIELDS)
 EDITABLE_QUANTITY_FIELDS = editable_names(QUANTITY_FIELDS)
+
+
+# --- The data package: every table of published data, described from the entries above -------
+#
+# ``projects.datapackage`` writes each table as a CSV file with a Frictionless Table Schema, and
+# the same tables into the SQLite offline copy; the types, required fields and enumerations come
+# from the entries' types here (``TABLE_TYPES``), the titles from ``title_en`` and ``header_ko``.
+
+SLUG_PATTERN = "[a-z0-9]+(?:[-_][a-z0-9]+)*"
+
+# A Table Schema field for each type above (identity, not equality: the types are lazy strings,
+# which compare by their text in the active language).
+TABLE_TYPES = (
+    (TEXT, {"type": "string", "constraints": {"required": True}}),
+    (TEXT_OR_EMPTY, {"type": "string"}),
+    (SLUG, {"type": "string", "constraints": {"required": True, "pattern": SLUG_PATTERN}}),
+    (SLUG_OR_NULL, {"type": "string", "constraints": {"pattern": SLUG_PATTERN}}),
+    (URL, {"type": "string", "format": "uri", "constraints": {"required": True}}),
+    (YEAR_OR_NULL, {"type": "integer"}),
+    (MONTH_OR_NULL, {"type": "integer", "constraints": {"minimum": 1, "maximum": 12}}),
+    (INTEGER, {"type": "integer", "constraints": {"required": True}}),
+    (INTEGER_OR_NULL, {"type": "integer"}),
+    (DATETIME, {"type": "datetime", "constraints": {"required": True}}),
+    (DATE_OR_NULL, {"type": "date"}),
+    (PERCENT_OR_NULL, {"type": "integer", "constraints": {"minimum": 0, "maximum": 100}}),
+    (URL_OR_EMPTY, {"type": "string", "format": "uri"}),
+)
+
+
+def table_schema_field(entry: DataField) -> dict:
+    """The Table Schema descriptor of an entry: name, titles, description, type, constraints."""
+    spec = next((spec for kind, spec in TABLE_TYPES if kind is entry.type), None)
+    if spec is None and entry.choices:
+        spec = {"type": "string", "constraints": {"required": True}}
+    if spec is None:
+        raise KeyError(f"{entry.name}: its type has no Table Schema type in TABLE_TYPES")
+    descriptor = {
+        "name": entry.name,
+        "title": entry.title_en or entry.name,
+        "description": str(entry.meaning),
+        "type": spec["type"],
+    }
+    if "format" in spec:
+        descriptor["format"] = spec["format"]
+    constraints = dict(spec.get("constraints", {}))
+    if entry.choices:
+        constraints["enum"] = list(entry.choices)
+    if constraints:
+        descriptor["constraints"] = constraints
+    if entry.header_ko:
+        # Table Schema has one title; the Korean one rides along as a property of its own.
+        descriptor["title_ko"] = entry.header_ko
+    if entry.unit:
+        descriptor["unit"] = str(entry.unit)
+    return descriptor
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the data package: its name (and file name), titles, fields and keys."""
+
+    name: str
+    title: Promise
+    title_ko: str
+    description: Promise
+    fields: list[DataField]
+    primary_key: tuple[str, ...]
+    # (field, referenced table, referenced field)
+    foreign_keys: tuple[tuple[str, str, str], ...] = field(default=())
+
+
+def pick(fields: list[DataField], *names: str, **titles: tuple[str, str]) -> list[DataField]:
+    """The entries of ``fields`` named, in that order, each given its (English, Korean) title
+    from ``titles`` when it has none."""
+    by_name = {entry.name: entry for entry in fields}
+    picked = []
+    for name in names:
+        entry = by_name[name]
+        if name in titles:
+            title_en, title_ko = titles[name]
+            entry = replace(entry, title_en=title_en, header_ko=entry.header_ko or title_ko)
+        picked.append(entry)
+    return picked
+
+
+def reference(name: str, meaning: Promise, title_en: str, title_ko: str) -> DataField:
+    """A column holding the slug of a row of another table (a foreign key)."""
+    return DataField(name, meaning, SLUG, title_en=title_en, header_ko=title_ko)
+
+
+PROJECT_REF = reference("project", _("The project's slug (see projects)."), "Project", "사업")
+SECTOR_REF = reference("sector", _("The sector's slug (see sectors)."), "Sector", "산업 분야")
+
+
+def slug_field(meaning: Promise) -> DataField:
+    return DataField("slug", meaning, SLUG, title_en="Slug", header_ko="식별자")
+
+
+KEY = DataField(
+    "key",
+    _("The row's identifier within its project."),
+    SLUG,
+    title_en="Key",
+    header_ko="키",
+)
+SOURCE_WORDS = DataField(
+    "source_text",
+    _("The words of the source document that state this fact."),
+    TEXT_OR_EMPTY,
+    title_en="Source text",
+    header_ko="원문",
+)
+NAMED_TITLES = {
+    "slug": ("Slug", "식별자"),
+    "name_en": ("Name (English)", "이름(영문)"),
+    "name_ko": ("Name (Korean)", "이름(국문)"),
+}
+
+PACKAGE_PROJECT_FIELDS = pick(
+    PROJECT_FIELDS,
+    "slug",
+    "title_en",
+    "title_ko",
+    "summary_en",
+    "summary_ko",
+    "url",
+    "primary_sector",
+    "program",
+    "goal",
+    "status",
+    "start_year",
+    "end_year",
+    "budget_total_krw",
+    "source_text",
+    "updated_at",
+    slug=("Slug", ""),
+    title_en=("Title (English)", ""),
+    title_ko=("Title (Korean)", ""),
+    summary_en=("Summary (English)", ""),
+    summary_ko=("Summary (Korean)", ""),
+    url=("Web address", ""),
+    primary_sector=("Primary sector", ""),
+    program=("Program", ""),
+    goal=("Goal", ""),
+    status=("Status", ""),
+    start_year=("Start year", ""),
+    end_year=("End year", ""),
+    budget_total_krw=("Stated cost total (KRW)", ""),
+    source_text=("Source text", ""),
+    updated_at=("Last updated", ""),
+)
+
+TABLES = [
+    Table(
+        "projects",
+        _("Projects"),
+        "사업",
+        _("Every published project, one row each."),
+        PACKAGE_PROJECT_FIELDS,
+        ("slug",),
+        (
+            ("primary_sector", "sectors", "slug"),
+            ("program", "programs", "slug"),
+            ("goal", "goals", "slug"),
+        ),
+    ),
+    Table(
+        "project_sectors",
+        _("Sectors of each project"),
+        "사업별 산업 분야",
+        _("One row per project and sector it belongs to (the primary one included)."),
+        [PROJECT_REF, SECTOR_REF],
+        ("project", "sector"),
+        (("project", "projects", "slug"), ("sector", "sectors", "slug")),
+    ),
+    Table(
+        "project_places",
+        _("Places of each project"),
+        "사업별 장소",
+        _("One row per project and place it names."),
+        [PROJECT_REF, reference("place", _("The place's slug (see places)."), "Place", "장소")],
+        ("project", "place"),
+        (("project", "projects", "slug"), ("place", "places", "slug")),
+    ),
+    Table(
+        "project_organisations",
+        _("Organisations of each project"),
+        "사업별 기관",
+        _("One row per project and organisation it names."),
+        [
+            PROJECT_REF,
+            reference(
+                "organisation",
+                _("The organisation's slug (see organisations)."),
+                "Organisation",
+                "기관",
+            ),
+        ],
+        ("project", "organisation"),
+        (("project", "projects", "slug"), ("organisation", "organisations", "slug")),
+    ),
+    Table(
+        "phases",
+        _("Phases"),
+        "단계",
+        _("The dated periods and milestones of the published projects."),
+        [
+            PROJECT_REF,
+            KEY,
+            *pick(
+                PHASE_FIELDS,
+                "name_en",
+                "name_ko",
+                "kind",
+                "start_year",
+                "start_month",
+                "end_year",
+                "end_month",
+                name_en=("Name (English)", "단계명(영문)"),
+                name_ko=("Name (Korean)", "단계명(국문)"),
+                kind=("Kind", "구분"),
+                start_year=("Start year", "시작 연도"),
+                start_month=("Start month", "시작 월"),
+                end_year=("End year", "종료 연도"),
+                end_month=("End month", "종료 월"),
+            ),
+            SOURCE_WORDS,
+        ],
+        ("project", "key"),
+        (("project", "projects", "slug"),),
+    ),
+    Table(
+        "budgets",
+        _("Stated costs"),
+        "명시된 사업비",
+        _("Each amount the source states for a published project, in whole won."),
+        [
+            PROJECT_REF,
+            KEY,
+            *pick(
+                BUDGET_FIELDS,
+                "amount_krw",
+                "covers_en",
+                "covers_ko",
+                "year",
+                "source_text",
+                amount_krw=("Amount (KRW)", "금액(원)"),
+                covers_en=("What it covers (English)", "내역(영문)"),
+                covers_ko=("What it covers (Korean)", "내역(국문)"),
+                year=("Year", "연도"),
+                source_text=("Source text", "원문"),
+            ),
+        ],
+        ("project", "key"),
+        (("project", "projects", "slug"),),
+    ),
+    Table(
+        "quantities",
+        _("Figures"),
+        "수치",
+        _("The counted or measured facts the source gives for a published project."),
+        [
+            PROJECT_REF,
+            KEY,
+            DataField("value", _("The number."), INTEGER, title_en="Value", header_ko="값"),
+            DataField(
+                "unit_en",
+                _("Its unit, in English (e.g. m²)."),
+                TEXT,
+                title_en="Unit (English)",
+                header_ko="단위(영문)",
+            ),
+            DataField(
+                "unit_ko",
+                _("Its unit, in Korean."),
+                TEXT_OR_EMPTY,
+                title_en="Unit (Korean)",
+                header_ko="단위(국문)",
+            ),
+            DataField(
+                "label_en",
+                _("What is counted, in English."),
+                TEXT_OR_EMPTY,
+                title_en="What is counted (English)",
+                header_ko="항목(영문)",
+            ),
+            DataField(
+                "label_ko",
+                _("What is counted, in Korean."),
+                TEXT_OR_EMPTY,
+                title_en="What is counted (Korean)",
+                header_ko="항목(국문)",
+            ),
+            SOURCE_WORDS,
+        ],
+        ("project", "key"),
+        (("project", "projects", "slug"),),
+    ),
+    Table(
+        "sectors",
+        _("Sectors"),
+        "산업 분야",
+        _("The industries of the plan, with their number of published projects."),
+        pick(
+            SECTOR_FIELDS,
+            "slug",
+            "name_en",
+            "name_ko",
+            "description_en",
+            "description_ko",
+            "project_count",
+            "url",
+            **NAMED_TITLES,
+            description_en=("Description (English)", "설명(영문)"),
+            description_ko=("Description (Korean)", "설명(국문)"),
+            project_count=("Published projects", "공개 사업 수"),
+            url=("Web address", "주소(URL)"),
+        ),
+        ("slug",),
+    ),
+    Table(
+        "goals",
+        _("Strategic goals"),
+        "전략 목표",
+        _("The plan's strategic goals (its top-level headings)."),
+        [
+            slug_field(_("The goal's identifier.")),
+            *pick(
+                PROGRAM_FIELDS,
+                "goal_title_en",
+                "goal_title_ko",
+                goal_title_en=("Title (English)", "목표명(영문)"),
+                goal_title_ko=("Title (Korean)", "목표명(국문)"),
+            ),
+        ],
+        ("slug",),
+    ),
+    Table(
+        "programs",
+        _("Programs"),
+        "세부 사업",
+        _("The plan's programs (its sub-headings), with their goal and published projects."),
+        pick(
+            PROGRAM_FIELDS,
+            "slug",
+            "title_en",
+            "title_ko",
+            "goal",
+            "project_count",
+            slug=("Slug", "식별자"),
+            title_en=("Title (English)", "세부 사업명(영문)"),
+            title_ko=("Title (Korean)", "세부 사업명(국문)"),
+            goal=("Goal", "전략 목표"),
+            project_count=("Published projects", "공개 사업 수"),
+        ),
+        ("slug",),
+        (("goal", "goals", "slug"),),
+    ),
+    Table(
+        "places",
+        _("Places"),
+        "장소",
+        _("The places in Busan that published projects name."),
+        pick(NAMED_FIELDS, "slug", "name_en", "name_ko", **NAMED_TITLES),
+        ("slug",),
+    ),
+    Table(
+        "organisations",
+        _("Organisations"),
+        "기관",
+        _("The companies, institutes and bodies that published projects name."),
+        pick(NAMED_FIELDS, "slug", "name_en", "name_ko", **NAMED_TITLES),
+        ("slug",),
+    ),
+    Table(
+        "documents",
+        _("Source documents"),
+        "원문 문서",
+        _("The plan document every fact of the package comes from."),
+        [
+            slug_field(_("The document's identifier.")),
+            DataField(
+                "title_en",
+                _("Its title in English."),
+                TEXT,
+                title_en="Title (English)",
+                header_ko="제목(영문)",
+            ),
+            DataField(
+                "title_ko",
+                _("Its title in Korean."),
+                TEXT_OR_EMPTY,
+                title_en="Title (Korean)",
+                header_ko="제목(국문)",
+            ),
+            DataField(
+                "publisher_en",
+                _("Who published it, in English."),
+                TEXT,
+                title_en="Publisher (English)",
+                header_ko="발행 기관(영문)",
+            ),
+            DataField(
+                "publisher_ko",
+                _("Who published it, in Korean."),
+                TEXT_OR_EMPTY,
+                title_en="Publisher (Korean)",
+                header_ko="발행 기관(국문)",
+            ),
+            DataField(
+                "covers_from_year",
+                _("The earliest year the document mentions."),
+                YEAR_OR_NULL,
+                YEAR,
+                title_en="Covers from",
+                header_ko="대상 시작 연도",
+            ),
+            DataField(
+                "covers_to_year",
+                _("The latest year the document mentions."),
+                YEAR_OR_NULL,
+                YEAR,
+                title_en="Covers to",
+                header_ko="대상 종료 연도",
+            ),
+            DataField(
+                "url",
+                _("Where the document is published; empty when not known."),
+                TEXT_OR_EMPTY,
+                title_en="Web address",
+                header_ko="주소(URL)",
+            ),
+            DataField(
+                "introduction",
+                _("The document's lead paragraph, verbatim."),
+                TEXT_OR_EMPTY,
+                title_en="Introduction",
+                header_ko="서문",
+            ),
+        ],
+        ("slug",),
+    ),
+]
+
+
+def table(name: str) -> Table:
+    """The data package's table called ``name``."""
+    return next(entry for entry in TABLES if entry.name == name)
+
+
 EDITABLE_PROGRESS_UPDATE_FIELDS = editable_names(PROGRESS_UPDATE_FIELDS)

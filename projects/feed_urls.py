@@ -1,4 +1,4 @@
-"""URLs of the Atom feeds under /feeds/ (language-neutral, outside ``i18n_patterns``)."""
+"""URLs of the Atom feeds: /feeds/… in English and /ko/feeds/… in Korean (``i18n_patterns``)."""
 
 from django.urls import path
 

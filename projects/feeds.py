@@ -1,21 +1,28 @@
-"""Atom feeds of recently added or changed projects, for the whole portfolio and per sector, and
-the feed of every change to published content (``/feeds/changes/``, in Korean under
-``/ko/feeds/changes/``).
+"""Atom feeds: recently added or changed projects (the whole portfolio and per sector) and every
+change to published content (``/feeds/changes/``).
 
-Built on Django's syndication framework. Only published projects appear; the newest change
-comes first, so a feed reader shows an official's correction as an updated entry.
+Built on Django's syndication framework, in both languages (/feeds/… in English, /ko/feeds/… in
+Korean, ``xml:lang`` set accordingly). Only published projects appear; the newest change comes
+first, so a feed reader shows an official's correction as an updated entry, each with its own
+``updated`` time and a summary saying what changed.
+
+Entries are plain text (``type="text"``): titles and summaries are what officials typed, not
+HTML, so "R&D" stays "R&D" and a ``<img src=x>`` typed in the admin reaches a reader as those
+characters, never as markup. The ``self`` link is the address actually asked for, query
+included, and each answer carries an ``ETag`` so that a reader polling the feed gets a 304.
 """
 
 import re
 
 from django.contrib.syndication.views import Feed
+from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
+from django.utils.decorators import decorator_from_middleware
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from projects.changelog import build_entries, change_rows
 from projects.models import Project
@@ -23,6 +30,11 @@ from sectors.models import Sector
 
 # Enough for a reader to catch up after a busy week; the contract asks for at least 20.
 FEED_LENGTH = 50
+# Fields whose change is bookkeeping, not news.
+UNREPORTED_FIELDS = {"updated_at", "created_at", "position"}
+
+#: ETag from the body and 304 for a matching If-None-Match, as ConditionalGetMiddleware does.
+conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 
 # XML 1.0 cannot carry these at all (Django's feed writer raises on them): an official's text
@@ -38,14 +50,37 @@ def xml_safe(value):
     return value
 
 
-class XmlSafeAtom1Feed(Atom1Feed):
-    """Atom, with the characters XML 1.0 forbids dropped from every text."""
+class TextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are declared plain text (Django's generator says "html"),
+    with the characters XML 1.0 forbids dropped from every text."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*map(xml_safe, args), **{k: xml_safe(v) for k, v in kwargs.items()})
 
     def add_item(self, *args, **kwargs):
         super().add_item(*map(xml_safe, args), **{k: xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item_elements(self, handler, item):
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
+class PortalFeed(Feed):
+    """What every feed of the portal does: plain-text Atom in the language of its address
+    (/feeds/… or /ko/feeds/…), an ETag with 304s, and ``self`` as the address asked for."""
+
+    feed_type = TextAtomFeed
+
+    def __call__(self, request, *args, **kwargs):
+        return conditional_get(super().__call__)(request, *args, **kwargs)
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # The address asked for, query and all: a reader subscribed to it must see it as self.
+        feed.feed["feed_url"] = request.build_absolute_uri()
+        return feed
 
 
 def recently_changed(queryset):
@@ -57,32 +92,70 @@ def recently_changed(queryset):
     )
 
 
-class LatestProjectsFeed(Feed):
+def with_latest_changes(projects) -> list:
+    """The projects, each with ``latest_change``: the names of the fields its latest recorded
+    edit changed ([] for a new entry, None when no history was recorded). One query for all."""
+    projects = list(projects)
+    history = Project.history.filter(id__in=[project.pk for project in projects]).order_by(
+        "id", "-history_date", "-history_id"
+    )
+    last_two = {}
+    for record in history:
+        records = last_two.setdefault(record.id, [])
+        if len(records) < 2:
+            records.append(record)
+    for project in projects:
+        records = last_two.get(project.pk, [])
+        if len(records) == 2:
+            delta = records[0].diff_against(records[1])
+            changed = [name for name in delta.changed_fields if name not in UNREPORTED_FIELDS]
+            project.latest_change = [
+                str(Project._meta.get_field(name).verbose_name) for name in changed
+            ]
+        else:
+            project.latest_change = [] if records else None
+    return projects
+
+
+def change_summary(project) -> str:
+    """What the latest change was, in words, followed by what the project is."""
+    changed = getattr(project, "latest_change", None)
+    if changed:
+        what = _("Updated: %(fields)s.") % {"fields": ", ".join(changed)}
+    elif changed == []:
+        what = _("Added to the portal.")
+    else:
+        what = _("Added or updated.")
+    # The summary when there is one; otherwise the document's own words, never nothing.
+    about = project.summary or project.source_text
+    return f"{what}\n\n{about}" if about else what
+
+
+class LatestProjectsFeed(PortalFeed):
     """The most recently added or updated published projects."""
 
-    feed_type = XmlSafeAtom1Feed
-    title = _("Busan Strategic Projects: latest changes")
-    subtitle = _(
+    title = gettext_lazy("Busan Strategic Projects: latest changes")
+    subtitle = gettext_lazy(
         "Projects of Busan Metropolitan City's strategic-industry plan, most recently added or "
         "updated first."
     )
-    author_name = _("Busan Strategic Projects Portal")
+    author_name = gettext_lazy("Busan Strategic Projects Portal")
 
     def link(self):
         return reverse("projects:list")
 
     def items(self):
-        return recently_changed(Project.objects.all())
+        return with_latest_changes(recently_changed(Project.objects.all()))
 
     def item_title(self, project):
         return project.title
 
     def item_description(self, project):
-        # The summary when there is one; otherwise the document's own words, never nothing.
-        return project.summary or project.source_text
+        return change_summary(project)
 
     def item_link(self, project):
-        return project.get_absolute_url()
+        # The project's change log says what changed, when, why and on what source.
+        return reverse("projects:project_changes", args=[project.slug])
 
     def item_pubdate(self, project):
         return project.created_at
@@ -112,37 +185,19 @@ class SectorProjectsFeed(LatestProjectsFeed):
         return sector.get_absolute_url()
 
     def items(self, sector):
-        return recently_changed(Project.objects.in_sectors([sector.slug]))
+        return with_latest_changes(recently_changed(Project.objects.in_sectors([sector.slug])))
 
 
-class PlainTextAtomFeed(Atom1Feed):
-    """Atom whose entry summaries are plain text (``type="text"``): an official's reason is
-    shown as typed, never read as markup."""
-
-    def add_item_elements(self, handler, item):
-        summary = item["description"]
-        super().add_item_elements(handler, {**item, "description": None})
-        if summary is not None:
-            handler.addQuickElement("summary", summary, {"type": "text"})
-
-
-class ChangesFeed(Feed):
+class ChangesFeed(PortalFeed):
     """Every change to published content, newest first: what changed, its kind, the reason
     and the source; who made it is "Busan Metropolitan City" (feeds are public)."""
 
-    feed_type = PlainTextAtomFeed
-    language = "en"
-    title = _("Busan Strategic Projects: changes since the plan")
-    subtitle = _(
+    title = gettext_lazy("Busan Strategic Projects: changes since the plan")
+    subtitle = gettext_lazy(
         "Every change Busan Metropolitan City has made to the published projects: what changed, "
         "the kind of change, the reason and the source."
     )
-    author_name = _("Busan Metropolitan City")
-
-    def __call__(self, request, *args, **kwargs):
-        # Each language's feed is in its language whatever the reader's browser asks for.
-        with translation.override(self.language):
-            return super().__call__(request, *args, **kwargs)
+    author_name = gettext_lazy("Busan Metropolitan City")
 
     def link(self):
         return reverse("projects:changes")
@@ -151,22 +206,20 @@ class ChangesFeed(Feed):
         return build_entries(change_rows(Project.objects.published())[:FEED_LENGTH])
 
     def item_title(self, entry):
-        return xml_safe(f"{entry.project.title}: {entry.summary}")
+        return f"{entry.project.title}: {entry.summary}"
 
     def item_description(self, entry):
         lines = [entry.summary]
         if entry.kind_label:
-            lines.append(gettext("Kind: %(kind)s") % {"kind": entry.kind_label})
-        lines.append(
-            gettext("Reason: %(reason)s") % {"reason": entry.reason or gettext("none given")}
-        )
+            lines.append(_("Kind: %(kind)s") % {"kind": entry.kind_label})
+        lines.append(_("Reason: %(reason)s") % {"reason": entry.reason or _("none given")})
         if entry.source:
-            lines.append(gettext("Source: %(source)s") % {"source": entry.source})
+            lines.append(_("Source: %(source)s") % {"source": entry.source})
         lines.append(
-            gettext("Changed on %(date)s by Busan Metropolitan City.")
+            _("Changed on %(date)s by Busan Metropolitan City.")
             % {"date": date_format(entry.when, "DATE_FORMAT")}
         )
-        return xml_safe("\n".join(lines))
+        return "\n".join(lines)
 
     def item_link(self, entry):
         url = reverse("projects:project_changes", args=[entry.project.slug])
@@ -185,9 +238,3 @@ class ChangesFeed(Feed):
 
     def item_categories(self, entry):
         return [entry.kind_label] if entry.kind_label else []
-
-
-class KoreanChangesFeed(ChangesFeed):
-    """The feed of changes in Korean (``/ko/feeds/changes/``): Korean titles and text."""
-
-    language = "ko"

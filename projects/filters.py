@@ -21,6 +21,8 @@ from sectors.models import Sector
 
 UNDATED = "undated"
 MAX_QUERY_LENGTH = 200
+#: What ``YearField`` accepts, for the OpenAPI schema: empty, a year in range, or "undated".
+YEAR_PATTERN = rf"^(19[0-9]{{2}}|20[0-9]{{2}}|2100|{UNDATED})?$"
 
 RELEVANCE = "relevance"
 SORT_CHOICES = [
@@ -35,14 +37,23 @@ SORT_CHOICES = [
 
 
 class YearField(forms.CharField):
-    """A four-digit year in the portal's range, or the word ``undated``."""
+    """A four-digit year in the portal's range, or the word ``undated``.
+
+    Exactly these and nothing looser (no spaces, no capitals): the OpenAPI schema states the
+    same set as a pattern (``YEAR_PATTERN``), and a schema that promised less than the server
+    accepts, or more, would mislead the people writing clients.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs["strip"] = False
+        super().__init__(*args, **kwargs)
 
     default_error_messages = {
         "invalid": _("Enter a year as four digits between %(min)s and %(max)s, or “undated”."),
     }
 
     def to_python(self, value):
-        value = super().to_python(value).strip().lower()
+        value = super().to_python(value)
         if value in self.empty_values:
             return None
         if value == UNDATED:
@@ -106,7 +117,9 @@ class ProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_text",
         max_length=MAX_QUERY_LENGTH,
-        strip=True,
+        # Unstripped, so that the length limit is the one the schema states (words are split on
+        # whitespace in any case).
+        strip=False,
         label=_("Search"),
         help_text=_(
             "Words in English or Korean: titles, summaries and source text, and the names of "

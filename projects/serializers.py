@@ -130,6 +130,8 @@ class PhaseSerializer(DictionarySerializer):
 
     # A period has no state: null rather than the stored "scheduled".
     milestone_state = serializers.CharField(source="state", read_only=True, allow_null=True)
+    # Blank when no report gives one: text, since an empty value is not a "uri" (schemathesis).
+    actual_source_url = serializers.CharField(read_only=True)
 
     dictionary = "PHASE_FIELDS"
 

@@ -32,6 +32,7 @@ class PagesSitemap(BilingualSitemap):
             "projects:timeline",
             "sectors:list",
             "projects:data",
+            "projects:api_docs",
             "privacy",
             "accessibility",
         ]

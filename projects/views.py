@@ -16,6 +16,7 @@ from projects.changelog import (
 )
 from projects.filters import ProjectFilterSet
 from projects.forms import ChangeLogFilterForm
+from projects.linkeddata import project_json_ld
 from projects.models import Project, SourceDocument
 from projects.selectors import (
     build_timeline,
@@ -115,6 +116,7 @@ def project_detail(request, slug):
         "timeline": build_timeline([project]),
         "back_chips": came_from.chips() if came_from.is_valid() else [],
         "back_query": list_query(came_from) if came_from.is_valid() else "",
+        "project_json_ld": project_json_ld(request, project),
     }
     return render(request, "projects/detail.html", context)
 

@@ -219,7 +219,7 @@ def test_the_sitemap_lists_every_public_page_in_both_languages_with_alternates(c
     entries = sitemap_entries(client)
 
     paths = ["/", "/projects/", "/timeline/", "/sectors/", "/data/", "/privacy/"]
-    paths += ["/accessibility/"]
+    paths += ["/accessibility/", "/api/docs/"]
     published = Project.objects.published().values_list("slug", flat=True)
     paths += [f"/projects/{slug}/" for slug in published]
     paths += [f"/sectors/{slug}/" for slug in Sector.objects.values_list("slug", flat=True)]

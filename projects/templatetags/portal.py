@@ -1,4 +1,4 @@
-"""Template filters for the portal: money in won and years as readers expect them."""
+"""Template filters for the portal: money in won and years as readers expect them, JSON-LD."""
 
 from django import template
 from django.utils.formats import number_format
@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from busanportal.i18n import active_content_language
 from projects import progress
+from projects.linkeddata import json_ld_script
 
 register = template.Library()
 
@@ -58,6 +59,13 @@ def elided_pages(page):
     """Page numbers around the current one, with the first and last, and ellipses between:
     a fixed-size control however many pages there are."""
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag
+def json_ld(data):
+    """A ``<script type="application/ld+json">`` element that no field content can break out of
+    (``projects.linkeddata.json_ld_script``)."""
+    return json_ld_script(data)
 
 
 @register.filter

@@ -42,6 +42,7 @@ PUBLIC_PAGES = [
     PublicPage("changes-filtered", "/changes/?sector=bio-medical&since=2026-01-01"),
     PublicPage("changes-bad-filter", "/changes/?sector=no-such-sector&since=20x5&until=1800-01-01"),
     PublicPage("project-changes", "/projects/export-research-reactor/changes/"),
+    PublicPage("api-reference", "/api/docs/"),
     PublicPage("privacy", "/privacy/"),
     PublicPage("accessibility", "/accessibility/"),
     PublicPage("not-found", "/projects/no-such-project/", status=404),

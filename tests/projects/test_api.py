@@ -1,12 +1,8 @@
-"""The public JSON API: fields, filters, errors, pagination, limits, CORS, schema and docs."""
-
-import re
-from html.parser import HTMLParser
+"""The public JSON API: fields, filters, errors, pagination, limits, CORS and schema (the
+reference page and the contract with the schema: tests/projects/test_api_contract.py)."""
 
 import pytest
 import yaml
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -392,62 +388,3 @@ def test_amounts_and_years_are_integers_in_the_schema(schema):
     assert budget["amount_krw"]["type"] == "integer"
     assert project["start_year"]["type"] == "integer"
     assert project["end_year"]["nullable"] is True
-
-
-class AssetCollector(HTMLParser):
-    """Collects the addresses a page loads: script sources, stylesheets and icons."""
-
-    def __init__(self):
-        super().__init__()
-        self.assets = []
-        self.inline_scripts = 0
-        self.styles = 0
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script":
-            if attrs.get("src"):
-                self.assets.append(attrs["src"])
-            else:
-                self.inline_scripts += 1
-        elif tag == "link":
-            self.assets.append(attrs.get("href", ""))
-        elif tag in ("img", "iframe"):
-            self.assets.append(attrs.get("src", ""))
-        elif tag == "style":
-            self.styles += 1
-
-
-def docs_page(client):
-    response = client.get("/api/docs/")
-    assert response.status_code == 200
-    page = AssetCollector()
-    page.feed(response.content.decode())
-    return page
-
-
-def test_the_docs_page_loads_nothing_from_another_host(client):
-    assets = docs_page(client).assets
-    assert len(assets) >= 4
-    assert [asset for asset in assets if not asset.startswith("/")] == []
-    assert [asset for asset in assets if asset.startswith("//")] == []
-
-
-def test_the_docs_page_has_no_inline_script_or_style(client):
-    page = docs_page(client)
-    assert (page.inline_scripts, page.styles) == (0, 0)
-
-
-def test_the_docs_static_files_exist(client):
-    static = [
-        a.removeprefix("/static/") for a in docs_page(client).assets if a.startswith("/static/")
-    ]
-    # Source names are found by the finders; hashed production names in the collected files.
-    assert all(finders.find(name) or staticfiles_storage.exists(name) for name in static), static
-
-
-def test_the_docs_start_up_script_points_at_our_schema_only(client):
-    script_url = next(a for a in docs_page(client).assets if a.startswith("/api/docs/"))
-    script = client.get(script_url).content.decode()
-    assert '"/api/schema/"' in script
-    assert re.findall(r"https?://", script) == []
