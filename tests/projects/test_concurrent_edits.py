@@ -112,6 +112,9 @@ def test_a_stale_phase_edit_on_the_project_page_is_refused(official_a, official_
 
     mine = rendered_form_data(official_a.get(change_url(project)))
     mine["phases-0-end_year"] = "2019"
+    # A planned date changes: the change log asks for its kind and reason (issue 14).
+    mine["phases-0-change_kind"] = "amendment"
+    mine["phases-0-change_reason"] = "The council extended the works."
     assert official_a.post(change_url(project), mine).status_code == 302
 
     stale["phases-0-name_en"] = "Site preparation"
