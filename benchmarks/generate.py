@@ -194,6 +194,7 @@ def generate(count: int, start: int = 0, seed: int = 20261125, batch: int = 1000
     """Add ``count`` generated projects numbered from ``start``, in batches of ``batch``."""
     from django.db import transaction
 
+    from projects.facts import refresh_project_facts
     from projects.models import (
         Budget,
         Organisation,
@@ -261,6 +262,8 @@ def generate(count: int, start: int = 0, seed: int = 20261125, batch: int = 1000
             Phase.objects.bulk_create(phases)
             Budget.objects.bulk_create(budgets)
             Quantity.objects.bulk_create(quantities)
+            # bulk_create sends no signal: derive the year rows, span and budget total here.
+            refresh_project_facts(project.pk for project in projects)
         print(f"  {numbers.stop - start:>6} / {count} projects", file=sys.stderr)
 
 

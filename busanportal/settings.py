@@ -349,3 +349,11 @@ PORTAL_SOURCE_DOCUMENT_SLUG = "busan-future-strategic-industry"
 
 # `python manage.py loaddata busan` finds fixtures/busan.json.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Each facet count query of the project list may take this long before the facet is shown
+# without counts (busanportal/deadline.py; 0: no limit). Datasette's default is 200 ms.
+PORTAL_FACET_TIME_LIMIT_MS = int(os.environ.get("DJANGO_FACET_TIME_LIMIT_MS", "100"))
+
+# The full, unfiltered exports are files, rebuilt when the portfolio has changed
+# (projects/export_files.py, `manage.py build_exports`) and served with a Content-Length.
+PORTAL_EXPORT_DIR = Path(os.environ.get("DJANGO_EXPORT_DIR") or BASE_DIR / "var" / "exports")

@@ -188,6 +188,12 @@ class Span:
         return f"{self.start}–{self.end}"
 
 
+#: Project columns derived from its parts (projects.facts); not part of its edit history.
+DERIVED_FIELDS = ["span_start", "span_end", "span_open_ended", "budget_sum_krw"]
+#: Sort orders on the derived columns, each matched by a partial index of the published projects.
+PUBLISHED = Q(is_published=True)
+
+
 class ProjectQuerySet(models.QuerySet):
     """The domain's questions about projects, named once and used by every view."""
 
@@ -197,12 +203,16 @@ class ProjectQuerySet(models.QuerySet):
 
     def active_in(self, year: int):
         """Projects with a phase overlapping ``year`` (open-ended periods run on; milestones
-        count for their own year)."""
-        return self.filter(Exists(Phase.objects.overlapping(year).filter(project=OuterRef("pk"))))
+        count for their own year): from the derived year rows (``ProjectYear``) within their
+        horizon, from the phases beyond it."""
+        if year > OPEN_END_HORIZON:
+            phases = Phase.objects.overlapping(year).filter(project=OuterRef("pk"))
+            return self.filter(Exists(phases))
+        return self.filter(Exists(ProjectYear.objects.filter(project=OuterRef("pk"), year=year)))
 
     def undated(self):
         """Projects the document gives no date for (no phase at all)."""
-        return self.filter(~Exists(Phase.objects.filter(project=OuterRef("pk"))))
+        return self.filter(span_start__isnull=True)
 
     def in_sectors(self, slugs):
         """Projects in any of the sectors named by ``slugs``."""
@@ -243,17 +253,21 @@ class ProjectQuerySet(models.QuerySet):
         return self.annotate(budget_total_krw=Subquery(totals[:1]))
 
     def for_listing(self):
-        """Everything a list row shows (budget as a sum), in a fixed number of queries."""
-        return (
-            self.select_related("program__strategy", "primary_sector")
-            .prefetch_related("sectors", "phases")
-            .with_budget_total()
+        """Everything a list row shows, in a fixed number of queries: the span and the budget
+        total come from the derived columns, so the phases are not fetched."""
+        return self.select_related("program__strategy", "primary_sector").prefetch_related(
+            "sectors"
         )
+
+    def with_phases(self):
+        """The phases too (prefetched), for pages that draw them."""
+        return self.prefetch_related("phases")
 
     def for_detail(self):
         """Everything a project page shows, fetched in a fixed number of queries."""
         return (
             self.for_listing()
+            .with_phases()
             .select_related("source_document")
             .prefetch_related("budgets", "places", "organisations", "quantities")
         )
@@ -340,8 +354,21 @@ class Project(SluggedModel):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    # Facts derived from the phases and budgets, kept current by projects.facts on every write,
+    # so that lists sort and show them from narrow indexed columns (issue 19). Never edited.
+    span_start = models.PositiveSmallIntegerField(
+        _("first year (derived)"), null=True, editable=False
+    )
+    span_end = models.PositiveSmallIntegerField(
+        _("last year (derived)"),
+        null=True,
+        editable=False,
+        help_text=_("Blank when undated or open-ended."),
+    )
+    span_open_ended = models.BooleanField(_("open-ended (derived)"), default=False, editable=False)
+    budget_sum_krw = models.BigIntegerField(_("budget total (derived)"), null=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
     objects = ProjectManager()
 
     title = translated("title")
@@ -353,6 +380,27 @@ class Project(SluggedModel):
         verbose_name_plural = _("projects")
         indexes = [
             models.Index(fields=["is_published", "position"], name="project_published_pos"),
+            # Narrow sort keys of the published list (issue 19): the page's ids come from an
+            # index scan, its rows are fetched afterwards. The descending orders (NULLS LAST)
+            # have PostgreSQL-only indexes (migration 0005): SQLite cannot index NULLS LAST.
+            models.Index(
+                fields=["position", "slug"],
+                name="project_pub_order",
+                condition=PUBLISHED,
+                include=["id"],
+            ),
+            models.Index(
+                fields=["span_start", "position", "slug"],
+                name="project_pub_start",
+                condition=PUBLISHED,
+                include=["id"],
+            ),
+            models.Index(
+                fields=["budget_sum_krw", "position", "slug"],
+                name="project_pub_budget",
+                condition=PUBLISHED,
+                include=["id"],
+            ),
             models.Index(fields=["status"], name="project_status"),
             models.Index(fields=["title_en"], name="project_title_en"),
             models.Index(fields=["title_ko"], name="project_title_ko"),
@@ -375,7 +423,12 @@ class Project(SluggedModel):
 
     @property
     def span(self) -> Span | None:
-        """The union of the phases' years; None for an undated project. Uses prefetched phases."""
+        """The union of the phases' years; None for an undated project. Uses the prefetched
+        phases when there are any, else the derived columns (no query)."""
+        if "phases" not in getattr(self, "_prefetched_objects_cache", {}):
+            if self.span_start is None:
+                return None
+            return Span(self.span_start, None if self.span_open_ended else self.span_end)
         phases = list(self.phases.all())
         if not phases:
             return None
@@ -387,9 +440,12 @@ class Project(SluggedModel):
     @property
     def budget_total(self) -> int | None:
         """Sum of stated budgets in won, None when the source states none. Uses the
-        ``budget_total_krw`` annotation when the queryset has it, else the prefetched budgets."""
+        ``budget_total_krw`` annotation when the queryset has it, the prefetched budgets when
+        prefetched, else the derived column."""
         if hasattr(self, "budget_total_krw"):
             return self.budget_total_krw
+        if "budgets" not in getattr(self, "_prefetched_objects_cache", {}):
+            return self.budget_sum_krw
         amounts = [budget.amount_krw for budget in self.budgets.all()]
         return sum(amounts) if amounts else None
 
@@ -410,6 +466,18 @@ def phase_overlaps(year: int, prefix: str = "") -> Q:
         | Q(**{f"{prefix}kind": PhaseKind.PERIOD, f"{prefix}end_year__isnull": True})
         | Q(**{f"{prefix}kind": PhaseKind.MILESTONE, f"{prefix}start_year": year})
     )
+
+
+def phase_when(kind, start_year, start_month, end_year, end_month) -> str:
+    """A phase's dates as the source gives them, e.g. '2015-08', '2014–2018', '2015–' (also
+    for the exports, which read the columns without building phases)."""
+    start = f"{start_year}-{start_month:02d}" if start_month else str(start_year)
+    if kind == PhaseKind.MILESTONE:
+        return start
+    if end_year is None:
+        return f"{start}–"
+    end = f"{end_year}-{end_month:02d}" if end_month else str(end_year)
+    return start if end == start else f"{start}–{end}"
 
 
 class PhaseQuerySet(models.QuerySet):
@@ -571,17 +639,9 @@ class Phase(ProjectPart):
     @property
     def when(self) -> str:
         """The phase's dates as the source gives them, e.g. '2015-08', '2014–2018', '2015–'."""
-        start = (
-            f"{self.start_year}-{self.start_month:02d}"
-            if self.start_month
-            else str(self.start_year)
+        return phase_when(
+            self.kind, self.start_year, self.start_month, self.end_year, self.end_month
         )
-        if self.kind == PhaseKind.MILESTONE:
-            return start
-        if self.end_year is None:
-            return f"{start}–"
-        end = f"{self.end_year}-{self.end_month:02d}" if self.end_month else str(self.end_year)
-        return start if end == start else f"{start}–{end}"
 
     def clean(self):
         """The rules between fields, by the field to correct (the ranges of years and months are
@@ -680,3 +740,33 @@ class Quantity(ProjectPart):
 
     def __str__(self):
         return f"{self.value:,} {self.unit_en}"
+
+
+#: ``ProjectYear`` holds a row for every year up to here (an open-ended period's rows stop at it;
+#: later years are answered from the phases). The year facet never shows a later year.
+OPEN_END_HORIZON = 2040
+
+
+class ProjectYear(models.Model):
+    """One year a project is active in (``phase_overlaps``), or one row with no year for an
+    undated project: derived from the phases by ``projects.facts`` on every write, so that the
+    year facet and filter read a narrow indexed table instead of every phase (issue 19)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="active_years", verbose_name=_("project")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True)
+
+    class Meta:
+        verbose_name = _("active year (derived)")
+        verbose_name_plural = _("active years (derived)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                name="projectyear_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["year", "project"], name="projectyear_year_project")]
+
+    def __str__(self):
+        return f"{self.project_id}: {self.year or '–'}"

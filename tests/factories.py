@@ -2,6 +2,7 @@
 
 import factory
 
+from projects.facts import refresh_project_facts
 from projects.models import Budget, Phase, PhaseKind, Program, Project, ProjectStatus
 from sectors.models import Sector
 
@@ -90,4 +91,5 @@ def create_many_projects(count: int) -> list[Project]:
         Budget(project=project, key="main", amount_krw=1_000_000 * (n + 1))
         for n, project in enumerate(projects)
     )
+    refresh_project_facts(project.pk for project in projects)  # bulk_create sends no signal
     return projects
