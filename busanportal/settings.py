@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
     "axes",
@@ -79,6 +80,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before the page cache, so that a cached English home page never answers a Korean browser:
+    # "/" redirects by the language cookie or Accept-Language (busanportal/language.py).
+    "busanportal.language.PreferredLanguageMiddleware",
     # After the language is known (it is part of the key); a hit skips everything below.
     "busanportal.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,7 +110,12 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "busanportal.context_processors.language_links",
+                "busanportal.context_processors.site_identity",
+                "busanportal.context_processors.search_engine_hints",
             ],
+            # {% capture %}: the page title and description, written once, used by <title>,
+            # the description and the Open Graph tags.
+            "libraries": {"site": "busanportal.templatetags"},
         },
     },
 ]
@@ -159,6 +168,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The reader's explicit choice (the language switch, Django's set_language) is kept a year;
+# only "/" reads it (busanportal/language.py). Not needed by scripts, never sent cross-site.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
@@ -343,6 +358,18 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
+
+# --- The site's owner, shown in the footer and on the privacy and accessibility pages ------
+# Nothing is invented: an unset variable leaves its line out of the footer.
+SITE_DEPARTMENT = {
+    "en": os.environ.get("DJANGO_SITE_DEPARTMENT_EN", "").strip(),
+    "ko": os.environ.get("DJANGO_SITE_DEPARTMENT_KO", "").strip(),
+}
+SITE_CONTACT_EMAIL = os.environ.get("DJANGO_SITE_CONTACT_EMAIL", "").strip()
+SITE_CONTACT_PHONE = os.environ.get("DJANGO_SITE_CONTACT_PHONE", "").strip()
+# Days the sign-in records (django-axes) and server access logs are kept; the privacy policy
+# states this figure, and docs/deployment.md schedules the deletion.
+PRIVACY_RETENTION_DAYS = int(os.environ.get("DJANGO_PRIVACY_RETENTION_DAYS", "90"))
 
 # The portal's one source document; every imported project points to it.
 PORTAL_SOURCE_DOCUMENT_SLUG = "busan-future-strategic-industry"

@@ -8,7 +8,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
+from busanportal import language
 from busanportal import views as site_views
 
 urlpatterns = [
@@ -28,11 +30,21 @@ urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
     path("api/", include("projects.api_urls")),
     path("feeds/", include("projects.feed_urls")),
+    # The language switch: Django's set_language behind a same-origin check.
+    path("i18n/setlang/", language.set_language, name="set_language"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
+    path("", include("projects.sitemap_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("sectors/", include("projects.sector_urls")),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
     prefix_default_language=False,
 )
 

@@ -1,4 +1,5 @@
-"""Site-wide views that belong to no app: the health check, the 500 handler, the lockout page."""
+"""Site-wide views that belong to no app: the health check, the 500 handler, the lockout page,
+robots.txt."""
 
 import logging
 import secrets
@@ -18,6 +19,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -111,3 +113,20 @@ def axes_lockout(request: HttpRequest, original_response=None, credentials=None)
     if cool_off:
         response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read every public page; the admin and the language switch are not pages.
+    Filtered lists stay crawlable (their links lead to projects) but say ``noindex``."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /i18n/",
+        "Allow: /",
+        "",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -27,7 +27,7 @@ INTEGER_OR_NULL = _("integer, or null (empty in the CSV) when the source states 
 DATETIME = _("date and time, ISO 8601 with the UTC offset (e.g. 2026-11-25T23:47:31+09:00)")
 NAMED_LIST = _("list of objects {slug, name_en, name_ko} (in the CSV: names, “; ”-separated)")
 PHASE_LIST = _("list of phase objects (in the CSV: “name (dates)”, “; ”-separated)")
-BUDGET_LIST = _("list of budget objects (not in the CSV: see budget_total_krw)")
+BUDGET_LIST = _("list of amount objects (not in the CSV: see budget_total_krw)")
 
 KRW = _("Korean won (KRW), whole won")
 YEAR = _("calendar year")
@@ -184,10 +184,10 @@ PROJECT_FIELDS = [
     ),
     DataField(
         "budget_total_krw",
-        _("The sum of the budgets the source states; empty when it states none."),
+        _("The sum of the amounts the source states; empty when it states none."),
         INTEGER_OR_NULL,
         KRW,
-        header_ko="예산 합계(원)",
+        header_ko="명시 금액 합계(원)",
     ),
     DataField(
         "budgets",

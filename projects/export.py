@@ -325,7 +325,11 @@ def data_page(request):
     source = SourceDocument.objects.filter(slug=settings.PORTAL_SOURCE_DOCUMENT_SLUG).first()
     parts = [
         ("phases", _("Phases: each item of “phases” in the JSON"), dd.outward(dd.PHASE_FIELDS)),
-        ("budgets", _("Budgets: each item of “budgets” in the JSON"), dd.outward(dd.BUDGET_FIELDS)),
+        (
+            "budgets",
+            _("Stated amounts: each item of “budgets” in the JSON"),
+            dd.outward(dd.BUDGET_FIELDS),
+        ),
         (
             "named",
             _("Places and organisations: each item of “places” and “organisations”"),

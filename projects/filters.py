@@ -26,8 +26,8 @@ SORT_CHOICES = [
     ("title", _("Title (A–Z)")),
     ("start", _("Start year (earliest first)")),
     ("-start", _("Start year (latest first)")),
-    ("budget", _("Budget (smallest first)")),
-    ("-budget", _("Budget (largest first)")),
+    ("budget", _("Stated cost (smallest first)")),
+    ("-budget", _("Stated cost (largest first)")),
     ("updated", _("Recently updated")),
 ]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from busanportal.deadline import TIMED_OUT, run_within_budget
@@ -37,9 +37,9 @@ MAX_COUNTED = 10_000
 class Facets:
     """Counts beside each filter choice, each computed with the other filters applied.
 
-    A facet whose query overran its time budget has no counts: ``sectors`` and ``programs``
-    then hold the objects without ``project_count``, ``statuses`` counts of None, ``years``
-    an empty list and ``undated`` None, and its name is in ``timed_out``.
+    A facet whose query overran its time limit has no counts: its choices (every sector,
+    program, status, or year of ``FACET_YEARS``) come with a count of None, and its name is in
+    ``timed_out``.
     """
 
     sectors: list  # Sector objects annotated with project_count
@@ -103,15 +103,20 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
         using=filterset.queryset.db,
     )
     timed_out = [name for name, result in counted.items() if result is TIMED_OUT]
+    # A facet that timed out lists its choices without counts (project_count None).
     sectors = counted["sector"]
     if sectors is TIMED_OUT:
-        sectors = list(Sector.objects.order_by("position", "slug"))
+        sectors = list(
+            Sector.objects.annotate(project_count=Value(None, IntegerField())).order_by(
+                "position", "slug"
+            )
+        )
     programs = counted["program"]
     if programs is TIMED_OUT:
         programs = list(
-            Program.objects.select_related("strategy").order_by(
-                "strategy__position", "position", "slug"
-            )
+            Program.objects.select_related("strategy")
+            .annotate(project_count=Value(None, IntegerField()))
+            .order_by("strategy__position", "position", "slug")
         )
     status_counts = counted["status"]
     if status_counts is TIMED_OUT:
@@ -122,7 +127,10 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
             (value, label, status_counts.get(value, 0)) for value, label in ProjectStatus.choices
         ]
         matching = matching_count(filterset, status_counts)
-    years, undated = counted["year"] if counted["year"] is not TIMED_OUT else ([], None)
+    if counted["year"] is TIMED_OUT:
+        years, undated = [(year, None) for year in FACET_YEARS], None
+    else:
+        years, undated = counted["year"]
     return Facets(
         sectors=sectors,
         programs=programs,
@@ -132,6 +140,36 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
         undated=undated,
         timed_out=timed_out,
     )
+
+
+def offered_facets(facets: Facets, filterset: ProjectFilterSet) -> set[str]:
+    """The facets worth offering as filters: those with a choice that would narrow the result.
+
+    A facet that is not applied counts over the current selection, so one of its choices
+    narrows when it holds some but not all of the selected projects (0 < count < total).
+    When every project has the same value (every status "not stated", say), no choice can,
+    and the form leaves the facet out. A facet that is applied, or that the query gave a bad
+    value for, is always offered, so that the reader can change it and see the message; so
+    is a facet whose counts timed out (it is shown without counts).
+    """
+    total = facets.matching
+    counts = {
+        "sector": lambda: [sector.project_count for sector in facets.sectors],
+        "year": lambda: [count for _, count in facets.years] + [facets.undated],
+        "status": lambda: [count for _, _, count in facets.statuses],
+        "program": lambda: [program.project_count for program in facets.programs],
+    }
+    applied = set(filterset.applied)
+    errors = set(filterset.form.errors)
+    return {
+        name
+        for name, values in counts.items()
+        if name in applied
+        or name in errors
+        or name in facets.timed_out
+        or total is None
+        or any(0 < count < total for count in values())
+    }
 
 
 def matching_count(filterset: ProjectFilterSet, status_counts: dict) -> int:

@@ -11,6 +11,7 @@ from projects.models import Project, SourceDocument
 from projects.selectors import (
     build_timeline,
     key_figures,
+    offered_facets,
     page_of_projects,
     project_facets,
     sectors_with_project_counts,
@@ -43,10 +44,12 @@ def list_query(filterset) -> str:
 def filter_context(filterset) -> dict:
     """What the filter form, chips and facet counts need, shared by the list and timeline."""
     applied = filterset.applied
+    facets = project_facets(filterset)
     return {
         "filterset": filterset,
         "export_query": list_query(filterset),
-        "facets": project_facets(filterset),
+        "facets": facets,
+        "offered_facets": offered_facets(facets, filterset),
         "selected_sectors": [sector.slug for sector in applied.get("sector", [])],
         "selected_year": applied.get("year"),
     }

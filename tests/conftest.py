@@ -7,9 +7,11 @@ are here; plain helpers such as ``rendered_form_data`` are in ``tests/helpers.py
 """
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from tests import factories
 from tests.helpers import EDITOR_PASSWORD
@@ -29,6 +31,14 @@ def empty_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request activates its page's language for the rest of the thread: without this, a test
+    that ends on a Korean page would leave Korean active for the next test's messages."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

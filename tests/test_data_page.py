@@ -91,7 +91,7 @@ def test_the_dictionary_lists_every_api_field_of_a_project(reader):
 
 def test_the_dictionary_lists_the_fields_of_phases_and_budgets(reader):
     phases = reader.tables["Phases: each item of “phases” in the JSON"]
-    budgets = reader.tables["Budgets: each item of “budgets” in the JSON"]
+    budgets = reader.tables["Stated amounts: each item of “budgets” in the JSON"]
     assert phases == [field.name for field in dd.outward(dd.PHASE_FIELDS)]
     assert budgets == [field.name for field in dd.outward(dd.BUDGET_FIELDS)]
 

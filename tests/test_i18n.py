@@ -42,14 +42,24 @@ def test_every_page_links_to_its_twin_in_the_other_language(client, path):
     _, body = korean(client, path)
     english_path = path.replace("&", "&amp;")
     assert f'hreflang="en" href="http://testserver{english_path}"' in body
-    assert f'<a href="{english_path}" lang="en" hreflang="en">English</a>' in body
-
-
-def test_the_english_page_links_to_korean_keeping_the_query(client):
-    body = client.get("/projects/?sector=it&year=2015").content.decode()
-    assert (
-        '<a href="/ko/projects/?sector=it&amp;year=2015" lang="ko" hreflang="ko">한국어</a>' in body
+    # The switch posts the current page; set_language answers with its English twin.
+    korean_path = "/ko" + path.replace("&", "&amp;")
+    assert f'<input type="hidden" name="next" value="{korean_path}">' in body
+    assert '<button type="submit" name="language" value="en" lang="en">English</button>' in body
+    switched = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/ko" + path}, headers={"accept": "text/html"}
     )
+    assert (switched.status_code, switched["Location"]) == (302, path)
+
+
+def test_the_english_page_switches_to_korean_keeping_the_query(client):
+    body = client.get("/projects/?sector=it&year=2015").content.decode()
+    assert '<input type="hidden" name="next" value="/projects/?sector=it&amp;year=2015">' in body
+    switched = client.post(
+        "/i18n/setlang/", {"language": "ko", "next": "/projects/?sector=it&year=2015"}
+    )
+    assert switched["Location"] == "/ko/projects/?sector=it&year=2015"
+    assert switched.cookies["django_language"].value == "ko"
 
 
 def test_the_same_filter_gives_the_same_projects_in_both_languages(client):

@@ -35,6 +35,8 @@ PUBLIC_PAGES = [
     PublicPage("timeline", "/timeline/"),
     PublicPage("timeline-filtered", "/timeline/?sector=it"),
     PublicPage("data", "/data/"),
+    PublicPage("privacy", "/privacy/"),
+    PublicPage("accessibility", "/accessibility/"),
     PublicPage("not-found", "/projects/no-such-project/", status=404),
 ]
 LANGUAGES = ["en", "ko"]

@@ -53,6 +53,7 @@ def test_citizen_on_a_phone_narrows_to_a_sector_and_year_and_comes_back(page):
     expect(page).to_have_url(re.compile(r"/projects/\?sector=bio-medical$"))
     expect(page.locator(".result-count")).to_have_text("5 projects")
 
+    page.locator(".filter-panel > summary").click()  # folded away on a phone
     page.get_by_label("Year").select_option("2015")
     page.get_by_role("button", name="Apply filters").click()
     assert query_of(page.url) == ("/projects/", [("sector", "bio-medical"), ("year", "2015")])
@@ -162,7 +163,7 @@ def test_language_switch_keeps_the_filter_in_korean(page):
     page.goto("/projects/?sector=it&year=2015")
     english = card_slugs(page)
 
-    page.get_by_role("link", name="한국어").click()
+    page.get_by_role("button", name="한국어").click()
 
     assert query_of(page.url) == ("/ko/projects/", [("sector", "it"), ("year", "2015")])
     assert page.locator("html").get_attribute("lang") == "ko"

@@ -41,10 +41,14 @@ def test_the_budget_is_shown_readably_and_exactly(client):
     assert "190,200,000,000 won" in body
 
 
-def test_a_project_without_a_budget_says_the_source_states_none(client):
+def test_a_project_without_a_cost_or_dates_says_not_stated_the_one_way(client):
     _, body = detail(client, "itu-post-project")
-    assert "The source document states no budget for this project." in body
-    assert "The source document gives no dates for this project." in body
+    cost = body.split('id="budget-heading">Stated cost</h2>', 1)[1].split("</section>", 1)[0]
+    dates = body.split('id="timeline-heading">', 1)[1].split("</section>", 1)[0]
+    marker = '<span class="not-stated">not stated</span>'
+    assert marker in cost
+    assert marker in dates
+    assert body.count('<dfn class="not-stated">Not stated</dfn>') == 1  # explained once
 
 
 def test_places_organisations_and_quantities_are_shown(client):
