@@ -578,6 +578,9 @@ def main():
         default="postgres://postgres@127.0.0.1:5432/busan_bench",
         help="the size is appended to the database name, e.g. busan_bench_100000",
     )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", help="measure only these sizes (default: all up to N)"
+    )
     parser.add_argument("--redis", help="a Redis URL for the cache (its database is flushed)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
@@ -596,8 +599,8 @@ def main():
     collect_static(static_root)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     reports = []
-    sizes = [size for size in SIZES if size <= args.projects] or [args.projects]
-    if args.projects not in sizes:
+    sizes = args.sizes or [size for size in SIZES if size <= args.projects] or [args.projects]
+    if not args.sizes and args.projects not in sizes:
         sizes.append(args.projects)
     first_renders = {}
     for projects in sizes:

@@ -33,7 +33,8 @@ SQLITE_CHECK_EVERY = 2000  # virtual-machine steps between two looks at the cloc
 
 def _cancelled(error: OperationalError) -> bool:
     cause = error.__cause__
-    if getattr(cause, "sqlstate", None) == CANCELLED_SQLSTATE:
+    # psycopg 3 names the code ``sqlstate``, psycopg2 ``pgcode``.
+    if CANCELLED_SQLSTATE in (getattr(cause, "sqlstate", None), getattr(cause, "pgcode", None)):
         return True
     return isinstance(cause, sqlite3.OperationalError) and "interrupted" in str(cause)
 
@@ -55,6 +56,9 @@ def run_within_budget(
 
 def _on_postgresql(connection, limit_ms: int, work: dict) -> dict:
     results, pending = {}, list(work.items())
+    # SET LOCAL lasts to the end of the transaction, not of a savepoint: inside an outer
+    # transaction (a test's, say) the limit is lifted again before the block is released.
+    nested = connection.in_atomic_block
     while pending:
         try:
             with transaction.atomic(using=connection.alias):
@@ -65,6 +69,9 @@ def _on_postgresql(connection, limit_ms: int, work: dict) -> dict:
                     name, run = pending[0]
                     results[name] = run()
                     pending.pop(0)
+                if nested:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
         except OperationalError as error:
             if not _cancelled(error):
                 raise
