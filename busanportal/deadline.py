@@ -1,9 +1,11 @@
 """Queries with a time limit: a part of a page that cannot finish in time is left out.
 
-``run_within_budget`` runs named pieces of work, each of whose SQL statements may take at most
-``limit_ms``; a piece whose statement overruns is abandoned and reported as ``TIMED_OUT``, and
-the others still run. Datasette shows a facet that overran its time limit without counts; the
-project list does the same (``projects.selectors.project_facets``).
+``run_within_budget`` runs named pieces of work within one time budget: each SQL statement may
+take what is left of it when it starts; a piece whose statement overruns is abandoned and
+reported as ``TIMED_OUT``, the next ones get what is left, and once the budget is spent the
+rest are not run (also ``TIMED_OUT``), so the pieces never cost a page more than the budget.
+Datasette shows a facet that overran its time limit without counts; the project list does the
+same (``projects.selectors.project_facets``).
 
 - PostgreSQL: the pieces run in a transaction (a savepoint inside an outer one) with
   ``SET LOCAL statement_timeout``, so the server itself cancels an overrunning statement and
@@ -40,21 +42,27 @@ def _cancelled(error: OperationalError) -> bool:
 
 
 def run_within_budget(
-    limit_ms: int, work: dict[str, Callable[[], object]], using: str = "default"
+    budget_ms: int, work: dict[str, Callable[[], object]], using: str = "default"
 ) -> dict[str, object]:
-    """Run each piece of ``work`` (name -> callable), each SQL statement limited to
-    ``limit_ms``; return name -> result, or ``TIMED_OUT`` for a piece that overran."""
-    if limit_ms <= 0:
+    """Run the pieces of ``work`` (name -> callable) in turn, all of them within ``budget_ms``
+    together: each SQL statement may take what is left of the budget when it starts; a piece
+    that overruns, and every piece after the budget is spent, gives ``TIMED_OUT``."""
+    if budget_ms <= 0:
         return {name: run() for name, run in work.items()}
+    deadline = time.monotonic() + budget_ms / 1000
     connection = connections[using]
     if connection.vendor == "postgresql":
-        return _on_postgresql(connection, limit_ms, work)
+        return _on_postgresql(connection, deadline, work)
     if connection.vendor == "sqlite":
-        return _on_sqlite(connection, limit_ms, work)
+        return _on_sqlite(connection, deadline, work)
     return {name: run() for name, run in work.items()}
 
 
-def _on_postgresql(connection, limit_ms: int, work: dict) -> dict:
+def _left_ms(deadline: float) -> int:
+    return int((deadline - time.monotonic()) * 1000)
+
+
+def _on_postgresql(connection, deadline: float, work: dict) -> dict:
     results, pending = {}, list(work.items())
     # SET LOCAL lasts to the end of the transaction, not of a savepoint: inside an outer
     # transaction (a test's, say) the limit is lifted again before the block is released.
@@ -62,12 +70,16 @@ def _on_postgresql(connection, limit_ms: int, work: dict) -> dict:
     while pending:
         try:
             with transaction.atomic(using=connection.alias):
-                with connection.cursor() as cursor:
-                    # SET takes no bind parameter; the value is an int.
-                    cursor.execute(f"SET LOCAL statement_timeout = {int(limit_ms)}")
                 while pending:
                     name, run = pending[0]
-                    results[name] = run()
+                    left = _left_ms(deadline)
+                    if left < 1:
+                        results[name] = TIMED_OUT
+                    else:
+                        with connection.cursor() as cursor:
+                            # SET takes no bind parameter; the value is an int.
+                            cursor.execute(f"SET LOCAL statement_timeout = {left}")
+                        results[name] = run()
                     pending.pop(0)
                 if nested:
                     with connection.cursor() as cursor:
@@ -84,19 +96,22 @@ def _past(deadline: float) -> bool:
     return time.monotonic() > deadline
 
 
-def _on_sqlite(connection, limit_ms: int, work: dict) -> dict:
+def _on_sqlite(connection, deadline: float, work: dict) -> dict:
     results = {}
     connection.ensure_connection()
     raw = connection.connection
-    for name, run in work.items():
-        deadline = time.monotonic() + limit_ms / 1000
-        raw.set_progress_handler(partial(_past, deadline), SQLITE_CHECK_EVERY)
-        try:
-            results[name] = run()
-        except OperationalError as error:
-            if not _cancelled(error):
-                raise
-            results[name] = TIMED_OUT
-        finally:
-            raw.set_progress_handler(None, 0)
+    raw.set_progress_handler(partial(_past, deadline), SQLITE_CHECK_EVERY)
+    try:
+        for name, run in work.items():
+            if _past(deadline):
+                results[name] = TIMED_OUT
+                continue
+            try:
+                results[name] = run()
+            except OperationalError as error:
+                if not _cancelled(error):
+                    raise
+                results[name] = TIMED_OUT
+    finally:
+        raw.set_progress_handler(None, 0)
     return results

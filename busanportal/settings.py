@@ -377,9 +377,9 @@ PORTAL_SOURCE_DOCUMENT_SLUG = "busan-future-strategic-industry"
 # `python manage.py loaddata busan` finds fixtures/busan.json.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Each facet count query of the project list may take this long before the facet is shown
-# without counts (busanportal/deadline.py; 0: no limit). Datasette's default is 200 ms.
-PORTAL_FACET_TIME_LIMIT_MS = int(os.environ.get("DJANGO_FACET_TIME_LIMIT_MS", "100"))
+# The facet counts of a project list page share this time budget: a facet that cannot finish
+# within what is left of it is shown without counts (busanportal/deadline.py; 0: no limit).
+PORTAL_FACET_TIME_BUDGET_MS = int(os.environ.get("DJANGO_FACET_TIME_BUDGET_MS", "100"))
 
 # The full, unfiltered exports are files, rebuilt when the portfolio has changed
 # (projects/export_files.py, `manage.py build_exports`) and served with a Content-Length.

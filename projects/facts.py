@@ -80,7 +80,7 @@ def _refresh_batch(ids: list[int], apps=None):
                 Project(
                     pk=project_id,
                     span_start=start,
-                    span_end=None if open_ended else end,
+                    span_end=end,
                     span_open_ended=open_ended,
                     budget_sum_krw=budgets.get(project_id),
                 )

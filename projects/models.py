@@ -363,7 +363,7 @@ class Project(SluggedModel):
         _("last year (derived)"),
         null=True,
         editable=False,
-        help_text=_("Blank when undated or open-ended."),
+        help_text=_("The latest year a phase reaches (an open end counts its start)."),
     )
     span_open_ended = models.BooleanField(_("open-ended (derived)"), default=False, editable=False)
     budget_sum_krw = models.BigIntegerField(_("budget total (derived)"), null=True, editable=False)

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='project',
             name='span_end',
-            field=models.PositiveSmallIntegerField(editable=False, help_text='Blank when undated or open-ended.', null=True, verbose_name='last year (derived)'),
+            field=models.PositiveSmallIntegerField(editable=False, help_text='The latest year a phase reaches (an open end counts its start).', null=True, verbose_name='last year (derived)'),
         ),
         migrations.AddField(
             model_name='project',
