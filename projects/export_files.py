@@ -58,6 +58,7 @@ def write_atomically(path: Path, chunks: Iterable[bytes]):
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; the files are public
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
