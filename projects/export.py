@@ -78,6 +78,7 @@ PROJECT_COLUMNS = {
     "status": "status",
     "span_start": "span_start",
     "span_end": "span_end",
+    "span_open_ended": "span_open_ended",
     "budget_total_krw": "budget_sum_krw",
     "source_text": "source_text",
     "updated_at": "updated_at",
@@ -139,7 +140,8 @@ def csv_records(queryset, permalink, chunk_size: int = CHUNK_SIZE) -> Iterator[d
                 url=permalink(record["slug"]),
                 sectors=joined(sectors.get(project_id, ())),
                 start_year=start,
-                end_year=end if start is not None else None,
+                # An open-ended project has no end year (its span_end is its latest start).
+                end_year=None if record["span_open_ended"] else end,
                 phases=joined(
                     f"{phase_name(name_en, name_ko)} ({phase_when(*dates)})"
                     for name_en, name_ko, *dates in phases.get(project_id, ())

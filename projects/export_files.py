@@ -30,7 +30,7 @@ from django.db.models import Count, Max
 from projects.models import Project
 
 #: Bump when the files' content changes shape, so that older files are not served.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 KINDS = ("csv", "json")
 
 
