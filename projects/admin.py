@@ -31,6 +31,7 @@ from projects.forms import (
     KeyCheckedModelChoiceField,
     KeyCheckedModelMultipleChoiceField,
     PhaseAdminForm,
+    ProgressUpdateAdminForm,
     ProjectAdminForm,
     QuantityAdminForm,
     UniqueKeyInlineFormSet,
@@ -41,11 +42,13 @@ from projects.models import (
     Phase,
     Place,
     Program,
+    ProgressUpdate,
     Project,
     Quantity,
     SourceDocument,
     Strategy,
 )
+from projects.progress import progress_sentence
 from projects.resources import ProjectResource
 
 #: How many phase and budget changes the project history page lists.
@@ -158,11 +161,16 @@ class SourceTextReadOnlyMixin:
         return readonly
 
 
+#: A web address typed without a scheme is read as https (Django 6's default, already).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ProjectPartInline(SourceTextReadOnlyMixin, admin.TabularInline):
     """A project's phases, budgets or quantities on its page: the fields of the part's form
     (from the data dictionary) less the project the inline belongs to; a key used once."""
 
     formset = UniqueKeyInlineFormSet
+    formfield_overrides = HTTPS_URLS
     extra = 0
 
     def get_fields(self, request, obj=None):
@@ -170,7 +178,8 @@ class ProjectPartInline(SourceTextReadOnlyMixin, admin.TabularInline):
 
 
 class PhaseInline(ProjectPartInline):
-    """Phases on the project page; the model's ``clean()`` puts each error by its field."""
+    """Phases on the project page, planned dates first, then what was reported as actual; the
+    model's ``clean()`` puts each error by its field."""
 
     model = Phase
     form = PhaseAdminForm
@@ -185,6 +194,25 @@ class BudgetInline(ProjectPartInline):
     form = BudgetAdminForm
     prepopulated_fields = {"key": ("covers_en",)}
     show_change_link = True
+
+
+class ProgressUpdateInline(admin.StackedInline):
+    """Progress reports on the project page, newest first; who entered each is recorded."""
+
+    model = ProgressUpdate
+    form = ProgressUpdateAdminForm
+    fields = tuple(name for name in ProgressUpdateAdminForm.Meta.fields if name != "project")
+    readonly_fields = ()
+    formfield_overrides = HTTPS_URLS
+    ordering = ("-as_of", "-id")
+    extra = 0
+    show_change_link = True
+
+
+def stamp_entered_by(request, report):
+    """The official who enters a new report is recorded as its author."""
+    if report.pk is None and report.entered_by_id is None:
+        report.entered_by = request.user
 
 
 class QuantityInline(ProjectPartInline):
@@ -214,13 +242,13 @@ class ProjectAdmin(
     """Projects: edit with their phases and budgets, publish, import and export, history."""
 
     form = ProjectAdminForm
-    inlines = (PhaseInline, BudgetInline, QuantityInline)
+    inlines = (ProgressUpdateInline, PhaseInline, BudgetInline, QuantityInline)
     list_display = (
         "title_en",
         "title_ko",
         "sector_list",
         "span_display",
-        "status",
+        "current_status",
         "is_published",
         "is_featured",
         "updated_at",
@@ -229,7 +257,7 @@ class ProjectAdmin(
     list_display_links = ("title_en",)
     list_filter = (
         "is_published",
-        "status",
+        "current_status",
         "sectors",
         "program",
         YearListFilter,
@@ -239,7 +267,7 @@ class ProjectAdmin(
     search_help_text = _("Words in the title, slug, summary or source text.")
     autocomplete_fields = ("sectors", "places", "organisations")
     prepopulated_fields = {"slug": ("title_en",)}
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("current_progress", "created_at", "updated_at")
     source_readonly_fields = ("source_document", "source_text")
     list_per_page = 50
     actions = ("publish", "unpublish")
@@ -253,7 +281,13 @@ class ProjectAdmin(
         ),
         (
             _("Status and publication"),
-            {"fields": ("status", "is_published", "is_featured", "position")},
+            {
+                "fields": ("current_progress", "is_published", "is_featured", "position"),
+                "description": _(
+                    "The status is that of the latest published progress report: add a report "
+                    "below to change it."
+                ),
+            },
         ),
         (
             _("Source"),
@@ -284,7 +318,16 @@ class ProjectAdmin(
         for inline_form in formset.initial_forms:
             if inline_form.instance.pk and inline_form.has_changed():
                 ensure_history_baseline(inline_form.instance)
+        if formset.model is ProgressUpdate:
+            for inline_form in formset.extra_forms:
+                stamp_entered_by(request, inline_form.instance)
         super().save_formset(request, form, formset, change)
+
+    @admin.display(description=_("current status"))
+    def current_progress(self, project):
+        if project.status_as_of is None:
+            return _("No progress reported since the plan")
+        return progress_sentence(project)
 
     def get_queryset(self, request):
         return (
@@ -418,26 +461,103 @@ class ProjectAdmin(
         return entries[:PART_HISTORY_LIMIT]
 
 
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SafeAutocompleteAdminMixin, PortfolioHistoryAdmin):
+    """Progress reports: the city's dated word on how far a project has come."""
+
+    form = ProgressUpdateAdminForm
+    formfield_overrides = HTTPS_URLS
+    list_display = (
+        "project",
+        "as_of",
+        "status",
+        "progress_display",
+        "is_published",
+        "entered_by",
+        "updated_at",
+    )
+    list_filter = ("status", "is_published", "project__sectors")
+    search_fields = (
+        "project__title_en",
+        "project__title_ko",
+        "note_en",
+        "note_ko",
+        "source_title",
+    )
+    list_select_related = ("project", "entered_by")
+    autocomplete_fields = ("project",)
+    date_hierarchy = "as_of"
+    readonly_fields = ("entered_by", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("project", "as_of", "status", "progress_percent")}),
+        (_("Note"), {"fields": ("note_en", "note_ko")}),
+        (_("Source"), {"fields": ("source_title", "source_url")}),
+        (
+            _("Publication and record"),
+            {"fields": ("is_published", "entered_by", "created_at", "updated_at")},
+        ),
+    )
+
+    def save_model(self, request, obj, form, change):
+        stamp_entered_by(request, obj)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("progress (%)"), ordering="progress_percent")
+    def progress_display(self, report):
+        return "" if report.progress_percent is None else f"{report.progress_percent}%"
+
+
 @admin.register(Phase)
 class PhaseAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, PortfolioHistoryAdmin):
     """Phases on their own, for their history and for finding them across projects."""
 
     form = PhaseAdminForm
-    list_display = ("name_en", "project", "kind", "when", "key")
-    list_filter = ("kind", "project__sectors")
+    formfield_overrides = HTTPS_URLS
+    list_display = ("name_en", "project", "kind", "when", "actual_when", "state_display", "key")
+    list_filter = ("kind", "milestone_state", "project__sectors")
     search_fields = ("name_en", "name_ko", "key", "project__title_en", "project__title_ko")
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
     prepopulated_fields = {"key": ("name_en",)}
     fieldsets = (
         (None, {"fields": ("project", "name_en", "name_ko", "key", "kind", "position")}),
-        (_("Dates"), {"fields": ("start_year", "start_month", "end_year", "end_month")}),
-        (_("Source"), {"fields": ("source_text",)}),
+        (
+            _("Planned dates (the document's)"),
+            {"fields": ("start_year", "start_month", "end_year", "end_month", "source_text")},
+        ),
+        (
+            _("Actual dates and state (reported later)"),
+            {
+                "fields": (
+                    "actual_start_year",
+                    "actual_start_month",
+                    "actual_end_year",
+                    "actual_end_month",
+                    "milestone_state",
+                    "date_met",
+                    "actual_source_title",
+                    "actual_source_url",
+                ),
+                "description": _(
+                    "Once an actual start is given, “active in a year” counts this phase on its "
+                    "actual dates instead of the planned ones. Each actual fact needs its source."
+                ),
+            },
+        ),
     )
 
-    @admin.display(description=_("when"))
+    @admin.display(description=_("planned"))
     def when(self, phase):
         return phase.when
+
+    @admin.display(description=_("actual"))
+    def actual_when(self, phase):
+        return phase.actual_when
+
+    @admin.display(description=_("milestone state"), ordering="milestone_state")
+    def state_display(self, phase):
+        # A period has no state: the stored "scheduled" would read as a claim.
+        return phase.get_state_display()
 
 
 @admin.register(Budget)
@@ -445,7 +565,8 @@ class BudgetAdmin(SafeAutocompleteAdminMixin, SourceTextReadOnlyMixin, Portfolio
     """Budgets on their own, for their history and for finding them across projects."""
 
     form = BudgetAdminForm
-    list_display = ("project", "key", "amount_display", "year", "covers_en")
+    list_display = ("project", "key", "amount_display", "year", "payer", "stage", "covers_en")
+    list_filter = ("payer", "stage")
     search_fields = ("key", "covers_en", "covers_ko", "project__title_en", "project__title_ko")
     list_select_related = ("project",)
     autocomplete_fields = ("project",)

@@ -25,5 +25,6 @@ class ProjectsConfig(AppConfig):
             models.Phase,
             models.Budget,
             models.Quantity,
+            models.ProgressUpdate,
         )
         signals.connect_signals()

@@ -20,16 +20,20 @@ SLUG = _("slug (lower-case letters, digits and hyphens)")
 SLUG_OR_NULL = _("slug, or null (empty in the CSV) when there is none")
 SLUG_LIST = _("list of slugs (in the CSV: separated by “; ”)")
 URL = _("absolute web address (URL)")
+URL_OR_EMPTY = _("absolute web address (URL), or empty")
 YEAR_OR_NULL = _("integer, or null (empty in the CSV)")
 MONTH_OR_NULL = _("integer 1–12, or null")
 INTEGER = _("integer")
 INTEGER_OR_NULL = _("integer, or null (empty in the CSV) when the source states none")
+DATE_OR_NULL = _("date, ISO 8601 (e.g. 2026-11-30), or null (empty in the CSV)")
+PERCENT_OR_NULL = _("integer 0–100, or null (empty in the CSV)")
 DATETIME = _("date and time, ISO 8601 with the UTC offset (e.g. 2026-11-25T23:47:31+09:00)")
 NAMED_LIST = _("list of objects {slug, name_en, name_ko} (in the CSV: names, “; ”-separated)")
 PHASE_LIST = _("list of phase objects (in the CSV: “name (dates)”, “; ”-separated)")
 BUDGET_LIST = _("list of amount objects (not in the CSV: see budget_total_krw)")
 
 KRW = _("Korean won (KRW), whole won")
+PERCENT = _("percent")
 YEAR = _("calendar year")
 MONTH = _("calendar month")
 
@@ -149,15 +153,37 @@ PROJECT_FIELDS = [
         SLUG_OR_NULL,
         header_ko="전략 목표",
     ),
+    # The current status is the latest published progress report's (projects.progress), never
+    # edited on the project itself.
     DataField(
         "status",
         _(
-            "How far along the project is, as recorded by city officials: planned, "
-            "in-progress, completed, or not-stated (the source document states none)."
+            "The current status: that of the project's latest published progress report, "
+            "entered by the city with its source (an Open Contracting for Infrastructure "
+            "project status). not-stated when no report has been published: the source "
+            "document states none."
         ),
-        _("one of: planned, in-progress, completed, not-stated"),
+        _(
+            "one of: not-stated, identification, preparation, implementation, completed, "
+            "suspended, cancelled"
+        ),
         header_ko="진행 상태",
-        editable=True,
+    ),
+    DataField(
+        "status_as_of",
+        _("The date of the latest published progress report; empty when there is none."),
+        DATE_OR_NULL,
+        header_ko="진행 상태 기준일",
+    ),
+    DataField(
+        "progress_percent",
+        _(
+            "How far along the project is, in percent, by the latest published progress "
+            "report; empty when there is none or it gives no percentage."
+        ),
+        PERCENT_OR_NULL,
+        PERCENT,
+        header_ko="진행률(%)",
     ),
     DataField(
         "start_year",
@@ -246,34 +272,91 @@ PHASE_FIELDS = [
     ),
     DataField(
         "start_year",
-        _("The year the period starts, or the milestone's year."),
+        _("The planned year the period starts, or the milestone's planned year (the plan's)."),
         INTEGER,
         YEAR,
         editable=True,
     ),
     DataField(
         "start_month",
-        _("The month it starts, when the source states it."),
+        _("The planned month it starts, when the source states it."),
         MONTH_OR_NULL,
         MONTH,
         editable=True,
     ),
     DataField(
         "end_year",
-        _("The year the period ends; null for a milestone or an unstated end."),
+        _("The planned year the period ends; null for a milestone or an unstated end."),
         YEAR_OR_NULL,
         YEAR,
         editable=True,
     ),
     DataField(
         "end_month",
-        _("The month it ends, when the source states it."),
+        _("The planned month it ends, when the source states it."),
         MONTH_OR_NULL,
         MONTH,
         editable=True,
     ),
     admin_only("source_text"),
     admin_only("position"),
+    # What the city reports later; the planned dates above stay the plan's.
+    DataField(
+        "actual_start_year",
+        _(
+            "The year it really started (a milestone: was reached), as the city reports it; "
+            "null when not reported. Once given, the phase counts as active in a year on its "
+            "actual dates instead of the planned ones."
+        ),
+        YEAR_OR_NULL,
+        YEAR,
+        editable=True,
+    ),
+    DataField(
+        "actual_start_month",
+        _("The month it really started."),
+        MONTH_OR_NULL,
+        MONTH,
+        editable=True,
+    ),
+    DataField(
+        "actual_end_year",
+        _("The year it really ended; null while it runs or when not reported."),
+        YEAR_OR_NULL,
+        YEAR,
+        editable=True,
+    ),
+    DataField(
+        "actual_end_month",
+        _("The month it really ended."),
+        MONTH_OR_NULL,
+        MONTH,
+        editable=True,
+    ),
+    DataField(
+        "milestone_state",
+        _("For a milestone, whether it was reached; null for a period."),
+        _("one of: scheduled, met, not-met, partially-met, or null"),
+        editable=True,
+    ),
+    DataField(
+        "date_met",
+        _("The day a milestone was met, when reported."),
+        DATE_OR_NULL,
+        editable=True,
+    ),
+    DataField(
+        "actual_source_title",
+        _("The report that gives the actual dates or the state."),
+        TEXT_OR_EMPTY,
+        editable=True,
+    ),
+    DataField(
+        "actual_source_url",
+        _("Where that report can be read."),
+        URL_OR_EMPTY,
+        editable=True,
+    ),
 ]
 
 BUDGET_FIELDS = [
@@ -286,6 +369,21 @@ BUDGET_FIELDS = [
         _("The year the amount is for; null when not stated."),
         YEAR_OR_NULL,
         YEAR,
+        editable=True,
+    ),
+    DataField(
+        "payer",
+        _("Who pays, only where the source or a report says so; not-stated otherwise."),
+        _("one of: not-stated, city, national, district, private, mixed"),
+        editable=True,
+    ),
+    DataField(
+        "stage",
+        _(
+            "How firm the figure is, only where the source or a report says so: a plan's "
+            "figure is not money spent."
+        ),
+        _("one of: not-stated, planned, approved, revised, executed"),
         editable=True,
     ),
     DataField(
@@ -303,6 +401,23 @@ QUANTITY_FIELDS = [
         admin_only(name)
         for name in ("value", "unit_en", "unit_ko", "label_en", "label_ko", "source_text")
     ),
+]
+
+# Progress reports reach the public through the project's status, status_as_of and
+# progress_percent (and its page); officials edit them in the admin.
+PROGRESS_UPDATE_FIELDS = [
+    admin_only(name)
+    for name in (
+        "project",
+        "as_of",
+        "status",
+        "progress_percent",
+        "note_en",
+        "note_ko",
+        "source_title",
+        "source_url",
+        "is_published",
+    )
 ]
 
 NAMED_FIELDS = [
@@ -355,3 +470,4 @@ EDITABLE_PROJECT_FIELDS = editable_names(PROJECT_FIELDS)
 EDITABLE_PHASE_FIELDS = editable_names(PHASE_FIELDS)
 EDITABLE_BUDGET_FIELDS = editable_names(BUDGET_FIELDS)
 EDITABLE_QUANTITY_FIELDS = editable_names(QUANTITY_FIELDS)
+EDITABLE_PROGRESS_UPDATE_FIELDS = editable_names(PROGRESS_UPDATE_FIELDS)

@@ -75,7 +75,9 @@ PROJECT_COLUMNS = {
     "primary_sector": "primary_sector__slug",
     "program": "program__slug",
     "goal": "program__strategy__slug",
-    "status": "status",
+    "status": "current_status",
+    "status_as_of": "status_as_of",
+    "progress_percent": "progress_percent",
     "span_start": "span_start",
     "span_end": "span_end",
     "span_open_ended": "span_open_ended",
@@ -83,6 +85,17 @@ PROJECT_COLUMNS = {
     "source_text": "source_text",
     "updated_at": "updated_at",
 }
+
+
+def project_columns() -> dict[str, str]:
+    """``PROJECT_COLUMNS`` and any other CSV field of the dictionary that is a column of the
+    project, read as it is (a field added to the dictionary is a CSV column at once)."""
+    columns = dict(PROJECT_COLUMNS)
+    concrete = {field.name for field in Project._meta.concrete_fields}
+    for column in csv_columns():
+        if column.name not in columns and column.name in concrete:
+            columns[column.name] = column.name
+    return columns
 
 
 def grouped(rows) -> dict[int, list]:
@@ -101,13 +114,14 @@ def csv_records(queryset, permalink, chunk_size: int = CHUNK_SIZE) -> Iterator[d
     from projects.models import Phase
 
     through = Project.sectors.through
+    columns = project_columns()
+    names = list(columns)
     ids = list(queryset.values_list("pk", flat=True))
     for first in range(0, len(ids), chunk_size):
         chunk = ids[first : first + chunk_size]
-        names = list(PROJECT_COLUMNS)
         projects = {
             row[0]: dict(zip(names, row, strict=True))
-            for row in Project.objects.filter(pk__in=chunk).values_list(*PROJECT_COLUMNS.values())
+            for row in Project.objects.filter(pk__in=chunk).values_list(*columns.values())
         }
         sectors = grouped(
             through.objects.filter(project__in=chunk)
@@ -127,6 +141,10 @@ def csv_records(queryset, permalink, chunk_size: int = CHUNK_SIZE) -> Iterator[d
                 "start_month",
                 "end_year",
                 "end_month",
+                "actual_start_year",
+                "actual_start_month",
+                "actual_end_year",
+                "actual_end_month",
             )
         )
         places = named(Project.places.through, "place", chunk)
@@ -142,15 +160,23 @@ def csv_records(queryset, permalink, chunk_size: int = CHUNK_SIZE) -> Iterator[d
                 start_year=start,
                 # An open-ended project has no end year (its span_end is its latest start).
                 end_year=None if record["span_open_ended"] else end,
-                phases=joined(
-                    f"{phase_name(name_en, name_ko)} ({phase_when(*dates)})"
-                    for name_en, name_ko, *dates in phases.get(project_id, ())
-                ),
+                phases=joined(phase_cell(*phase) for phase in phases.get(project_id, ())),
+                status_as_of=record["status_as_of"].isoformat() if record["status_as_of"] else None,
                 places=joined(places.get(project_id, ())),
                 organisations=joined(organisations.get(project_id, ())),
                 updated_at=local_iso(record["updated_at"]),
             )
             yield record
+
+
+def phase_cell(name_en, name_ko, kind, *dates) -> str:
+    """E.g. "Construction (2011–2016)", with the actual dates once reported:
+    "Construction (2011–2016; actual 2012–)"."""
+    planned = phase_when(kind, *dates[:4])
+    name = phase_name(name_en, name_ko)
+    if dates[4] is None:
+        return f"{name} ({planned})"
+    return f"{name} ({planned}; {_('actual')} {phase_when(kind, *dates[4:])})"
 
 
 def phase_name(name_en: str, name_ko: str) -> str:

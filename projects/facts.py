@@ -8,7 +8,8 @@ no year for an undated project). The receivers are connected by ``projects.signa
 ``post_save``/``post_delete`` signals that move the page cache's content version; bulk loaders
 (``benchmarks/generate.py``, the test factories) call ``refresh_project_facts`` themselves.
 
-The year rule is ``projects.models.phase_overlaps``, applied here in Python:
+The year rule is ``projects.models.phase_overlaps`` (actual dates once reported, else the
+planned ones; ``Project.span`` likewise), applied here in Python:
 ``tests/test_query_counts.py`` checks the two against each other for every facet year.
 """
 

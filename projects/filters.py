@@ -85,9 +85,13 @@ class ProjectFilterSet(django_filters.FilterSet):
         help_text=_("Projects running in this year (four digits), or “undated”."),
     )
     status = django_filters.ChoiceFilter(
+        field_name="current_status",
         choices=ProjectStatus.choices,
         label=_("Status"),
-        help_text=_("Project status as recorded by officials."),
+        help_text=_(
+            "The current status: that of the project's latest published progress report "
+            "(not-stated when there is none)."
+        ),
         error_messages={"invalid_choice": _("There is no status “%(value)s”.")},
     )
     program = django_filters.ModelChoiceFilter(

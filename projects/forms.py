@@ -3,11 +3,29 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from projects import datadictionary as dd
-from projects.models import Budget, Phase, Project, Quantity
+from projects.models import (
+    Budget,
+    BudgetStage,
+    MilestoneState,
+    PaymentSource,
+    Phase,
+    ProgressUpdate,
+    Project,
+    Quantity,
+)
+
+
+def https_urls(db_field, **kwargs):
+    """Form fields for a model form, reading a web address typed without a scheme as https
+    (Django 6's default, already; the admin does the same with ``formfield_overrides``)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class ProjectAdminForm(forms.ModelForm):
@@ -51,10 +69,25 @@ def duplicate_key_message(model):
 
 class ProjectPartForm(forms.ModelForm):
     """A phase, budget or quantity, whose key is unique within its project: a key already used
-    is reported on the key field (the unique constraint would report it for the whole form)."""
+    is reported on the key field (the unique constraint would report it for the whole form).
+
+    The choices in ``choice_defaults`` (added later than the form's first rows and posts) may be
+    left out: they then take their "nothing reported" value instead of "This field is required".
+    """
+
+    choice_defaults: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.choice_defaults:
+            if name in self.fields:
+                self.fields[name].required = False
 
     def clean(self):
         cleaned_data = super().clean()
+        for name, default in self.choice_defaults.items():
+            if name in self.fields and not cleaned_data.get(name) and name not in self.errors:
+                cleaned_data[name] = default
         project, key = cleaned_data.get("project"), cleaned_data.get("key")
         if project is not None and project.pk is not None and key:
             model = self._meta.model
@@ -74,6 +107,9 @@ class PhaseAdminForm(ProjectPartForm):
     class Meta:
         model = Phase
         fields = dd.EDITABLE_PHASE_FIELDS
+        formfield_callback = https_urls
+
+    choice_defaults = {"milestone_state": MilestoneState.SCHEDULED}
 
 
 class WholeWonField(forms.IntegerField):
@@ -97,6 +133,8 @@ class BudgetAdminForm(ProjectPartForm):
         model = Budget
         fields = dd.EDITABLE_BUDGET_FIELDS
 
+    choice_defaults = {"payer": PaymentSource.NOT_STATED, "stage": BudgetStage.NOT_STATED}
+
 
 class QuantityAdminForm(ProjectPartForm):
     """A counted or measured fact; the value's validator puts the message for a negative value
@@ -105,6 +143,15 @@ class QuantityAdminForm(ProjectPartForm):
     class Meta:
         model = Quantity
         fields = dd.EDITABLE_QUANTITY_FIELDS
+
+
+class ProgressUpdateAdminForm(forms.ModelForm):
+    """A progress report; who entered it is set by the admin, not typed."""
+
+    class Meta:
+        model = ProgressUpdate
+        fields = dd.EDITABLE_PROGRESS_UPDATE_FIELDS
+        formfield_callback = https_urls
 
 
 class UniqueKeyInlineFormSet(BaseInlineFormSet):

@@ -5,13 +5,18 @@ not state stays empty (null or blank) so that the site can say "not stated in th
 Content that readers see comes in English and Korean (``*_en`` / ``*_ko`` columns).
 """
 
+import datetime
+import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +29,39 @@ MIN_YEAR = 1900
 MAX_YEAR = 2100
 # No single line of a city plan is near a quadrillion won; a larger figure is a typing error.
 MAX_BUDGET_KRW = 1_000_000_000_000_000
+#: The earliest date a report or a milestone may carry (the same floor as the years).
+MIN_DATE = datetime.date(MIN_YEAR, 1, 1)
+#: Notes of progress reports: long enough for a paragraph, short enough to read.
+MAX_NOTE_LENGTH = 4000
+
+
+def no_control_characters(value: str):
+    """Refuse invisible control characters (tabs and line breaks excepted): they break the Atom
+    feeds' XML and the HTML, and are never meant."""
+    if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in value or ""):
+        raise ValidationError(
+            _("Remove the invisible control characters from this text."),
+            code="control_characters",
+        )
+
+
+def not_in_the_future(value: datetime.date):
+    """A date that has already come: a report or a milestone met cannot be dated ahead."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(
+            _("This date is in the future; enter a date up to today."), code="future_date"
+        )
+
+
+def not_before_min_date(value: datetime.date):
+    if value is not None and value < MIN_DATE:
+        raise ValidationError(
+            _("Enter a date from %(min)s on.") % {"min": MIN_DATE.isoformat()}, code="too_early"
+        )
+
+
+#: Web addresses of sources: http or https only (no javascript:, data: or file: links).
+web_address = URLValidator(schemes=["http", "https"])
 
 
 def _year_message():
@@ -42,6 +80,21 @@ MONTH_VALIDATORS = [
     MinValueValidator(1, message=MONTH_MESSAGE),
     MaxValueValidator(12, message=MONTH_MESSAGE),
 ]
+
+
+def not_after_this_year(value):
+    """An actual date has come: its year is this year at the latest."""
+    this_year = timezone.localdate().year
+    if value is not None and value > this_year:
+        raise ValidationError(
+            _("Enter a year up to this year (%(max)s): actual dates are dates that have come.")
+            % {"max": this_year},
+            code="future_year",
+        )
+
+
+#: An actual year: a calendar year in the portal's range that has come.
+ACTUAL_YEAR_VALIDATORS = [*YEAR_VALIDATORS, not_after_this_year]
 
 
 class SourceDocument(SluggedModel):
@@ -165,12 +218,29 @@ class Organisation(NamedThing):
 
 
 class ProjectStatus(models.TextChoices):
-    """How far along a project is, as officials record it (the document states none)."""
+    """How far along a project is: the project statuses of the Open Contracting for
+    Infrastructure Data Standard (OC4IDS), as a progress report states them. The document
+    states none, so every project starts as "not stated"."""
 
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in-progress", _("In progress")
+    NOT_STATED = "not-stated", _("Not stated")
+    IDENTIFICATION = "identification", _("Identification")
+    PREPARATION = "preparation", _("Preparation")
+    IMPLEMENTATION = "implementation", _("Implementation")
     COMPLETED = "completed", _("Completed")
-    NOT_STATED = "not-stated", _("Not stated in the source")
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: How a status reads at the head of a sentence ("In implementation · 40% · as of …").
+STATUS_PHRASES = {
+    ProjectStatus.NOT_STATED: _("Status not stated"),
+    ProjectStatus.IDENTIFICATION: _("In identification"),
+    ProjectStatus.PREPARATION: _("In preparation"),
+    ProjectStatus.IMPLEMENTATION: _("In implementation"),
+    ProjectStatus.COMPLETED: _("Completed"),
+    ProjectStatus.SUSPENDED: _("Suspended"),
+    ProjectStatus.CANCELLED: _("Cancelled"),
+}
 
 
 @dataclass(frozen=True)
@@ -235,9 +305,15 @@ class ProjectQuerySet(models.QuerySet):
         return queryset
 
     def with_start_year(self):
-        """Annotate ``first_year``: the earliest phase start, None when undated."""
-        earliest = Phase.objects.filter(project=OuterRef("pk")).order_by("start_year")
-        return self.annotate(first_year=Subquery(earliest.values("start_year")[:1]))
+        """Annotate ``first_year``: the earliest phase start (actual where reported, as in
+        ``phase_overlaps``), None when undated."""
+        start = Coalesce("actual_start_year", "start_year")
+        earliest = (
+            Phase.objects.filter(project=OuterRef("pk"))
+            .annotate(active_start=start)
+            .order_by("active_start")
+        )
+        return self.annotate(first_year=Subquery(earliest.values("active_start")[:1]))
 
     def with_budget_total(self):
         """Annotate ``budget_total_krw``: the sum of stated budgets, None when none is stated."""
@@ -264,12 +340,20 @@ class ProjectQuerySet(models.QuerySet):
         return self.prefetch_related("phases")
 
     def for_detail(self):
-        """Everything a project page shows, fetched in a fixed number of queries."""
+        """Everything a project page shows, fetched in a fixed number of queries; its published
+        progress reports, newest first, as ``published_reports``."""
+        reports = ProgressUpdate.objects.published().latest_first()
         return (
             self.for_listing()
             .with_phases()
             .select_related("source_document")
-            .prefetch_related("budgets", "places", "organisations", "quantities")
+            .prefetch_related(
+                "budgets",
+                "places",
+                "organisations",
+                "quantities",
+                models.Prefetch("progress_updates", queryset=reports, to_attr="published_reports"),
+            )
         )
 
 
@@ -334,12 +418,31 @@ class Project(SluggedModel):
     organisations = models.ManyToManyField(
         Organisation, related_name="projects", blank=True, verbose_name=_("organisations")
     )
-    status = models.CharField(
-        _("status"),
+    # The latest published progress report's facts, copied here by
+    # ``projects.progress.refresh_current_progress`` whenever a report is saved or deleted, so
+    # that the status filter, facet and every list read one indexed column instead of a
+    # subquery per project. Never edited directly.
+    current_status = models.CharField(
+        _("current status"),
         max_length=20,
         choices=ProjectStatus.choices,
         default=ProjectStatus.NOT_STATED,
-        help_text=_("Set only from an official source; the document itself states no status."),
+        editable=False,
+        help_text=_("The status of the latest published progress report."),
+    )
+    status_as_of = models.DateField(
+        _("status as of"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The date of the latest published progress report."),
+    )
+    progress_percent = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The progress of the latest published progress report, when it gives one."),
     )
     is_published = models.BooleanField(
         _("published"),
@@ -368,7 +471,11 @@ class Project(SluggedModel):
     span_open_ended = models.BooleanField(_("open-ended (derived)"), default=False, editable=False)
     budget_sum_krw = models.BigIntegerField(_("budget total (derived)"), null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
+    # Derived facts and the current-progress columns are copies (of the phases and budgets, and
+    # of the reports, whose own history records them): not part of the project's history.
+    history = HistoricalRecords(
+        excluded_fields=[*DERIVED_FIELDS, "current_status", "status_as_of", "progress_percent"]
+    )
     objects = ProjectManager()
 
     title = translated("title")
@@ -382,7 +489,7 @@ class Project(SluggedModel):
             models.Index(fields=["is_published", "position"], name="project_published_pos"),
             # Narrow sort keys of the published list (issue 19): the page's ids come from an
             # index scan, its rows are fetched afterwards. The descending orders (NULLS LAST)
-            # have PostgreSQL-only indexes (migration 0005): SQLite cannot index NULLS LAST.
+            # have PostgreSQL-only indexes (migration 0006): SQLite cannot index NULLS LAST.
             models.Index(
                 fields=["position", "slug"],
                 name="project_pub_order",
@@ -401,7 +508,7 @@ class Project(SluggedModel):
                 condition=PUBLISHED,
                 include=["id"],
             ),
-            models.Index(fields=["status"], name="project_status"),
+            models.Index(fields=["current_status"], name="project_current_status"),
             models.Index(fields=["title_en"], name="project_title_en"),
             models.Index(fields=["title_ko"], name="project_title_ko"),
             models.Index(fields=["updated_at"], name="project_updated"),
@@ -423,8 +530,8 @@ class Project(SluggedModel):
 
     @property
     def span(self) -> Span | None:
-        """The union of the phases' years; None for an undated project. Uses the prefetched
-        phases when there are any, else the derived columns (no query)."""
+        """The union of the phases' years (actual where reported, else planned: see
+        ``phase_overlaps``); None for an undated project. Uses prefetched phases."""
         if "phases" not in getattr(self, "_prefetched_objects_cache", {}):
             if self.span_start is None:
                 return None
@@ -432,10 +539,20 @@ class Project(SluggedModel):
         phases = list(self.phases.all())
         if not phases:
             return None
-        start = min(phase.start_year for phase in phases)
-        if any(phase.is_open_ended for phase in phases):
+        start = min(phase.active_start_year for phase in phases)
+        if any(phase.active_is_open_ended for phase in phases):
             return Span(start, None)
-        return Span(start, max(phase.last_year for phase in phases))
+        return Span(start, max(phase.active_last_year for phase in phases))
+
+    @property
+    def current_status_phrase(self):
+        """The current status as the head of a sentence, e.g. "In implementation"."""
+        return STATUS_PHRASES[ProjectStatus(self.current_status)]
+
+    @property
+    def has_progress_report(self) -> bool:
+        """Whether a published progress report exists (else the plan is all there is)."""
+        return self.status_as_of is not None
 
     @property
     def budget_total(self) -> int | None:
@@ -457,14 +574,40 @@ class PhaseKind(models.TextChoices):
     MILESTONE = "milestone", _("Milestone")
 
 
+class MilestoneState(models.TextChoices):
+    """Whether a milestone was reached (Open Contracting's milestone statuses)."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    MET = "met", _("Met")
+    NOT_MET = "not-met", _("Not met")
+    PARTIALLY_MET = "partially-met", _("Partially met")
+
+
+def _planned_overlap(year: int, p: str) -> Q:
+    return Q(**{f"{p}start_year__lte": year}) & (
+        Q(**{f"{p}kind": PhaseKind.PERIOD, f"{p}end_year__gte": year})
+        | Q(**{f"{p}kind": PhaseKind.PERIOD, f"{p}end_year__isnull": True})
+        | Q(**{f"{p}kind": PhaseKind.MILESTONE, f"{p}start_year": year})
+    )
+
+
+def _actual_overlap(year: int, p: str) -> Q:
+    # An actual start with no actual end is a phase still running: it runs on.
+    return Q(**{f"{p}actual_start_year__lte": year}) & (
+        Q(**{f"{p}kind": PhaseKind.PERIOD, f"{p}actual_end_year__gte": year})
+        | Q(**{f"{p}kind": PhaseKind.PERIOD, f"{p}actual_end_year__isnull": True})
+        | Q(**{f"{p}kind": PhaseKind.MILESTONE, f"{p}actual_start_year": year})
+    )
+
+
 def phase_overlaps(year: int, prefix: str = "") -> Q:
-    """The condition for a phase running in ``year``: a period that started by then and has not
-    ended before it (or has no end), or a milestone in that very year. ``prefix`` lets the same
-    rule be applied across a relation (e.g. ``"phases__"``)."""
-    return Q(**{f"{prefix}start_year__lte": year}) & (
-        Q(**{f"{prefix}kind": PhaseKind.PERIOD, f"{prefix}end_year__gte": year})
-        | Q(**{f"{prefix}kind": PhaseKind.PERIOD, f"{prefix}end_year__isnull": True})
-        | Q(**{f"{prefix}kind": PhaseKind.MILESTONE, f"{prefix}start_year": year})
+    """The condition for a phase running in ``year``, on its actual dates once an official has
+    reported them (an actual start), otherwise on the plan's: a period that started by then and
+    has not ended before it (or has no end), or a milestone in that very year. ``prefix`` lets
+    the same rule be applied across a relation (e.g. ``"phases__"``)."""
+    p = prefix
+    return (Q(**{f"{p}actual_start_year__isnull": True}) & _planned_overlap(year, p)) | (
+        Q(**{f"{p}actual_start_year__isnull": False}) & _actual_overlap(year, p)
     )
 
 
@@ -550,15 +693,18 @@ class Phase(ProjectPart):
     kind = models.CharField(
         _("kind"), max_length=20, choices=PhaseKind.choices, default=PhaseKind.PERIOD
     )
-    start_year = year_field(_("start year"), help_text=_("For a milestone, its year."))
-    start_month = month_field(_("start month"))
+    # The document's dates: the plan. What really happened goes in the actual_* fields.
+    start_year = year_field(
+        _("planned start year"), help_text=_("For a milestone, its planned year.")
+    )
+    start_month = month_field(_("planned start month"))
     end_year = year_field(
-        _("end year"),
+        _("planned end year"),
         null=True,
         blank=True,
         help_text=_("Blank for a milestone, or for a period whose end is not stated."),
     )
-    end_month = month_field(_("end month"))
+    end_month = month_field(_("planned end month"))
     source_text = models.CharField(
         _("source text (verbatim)"),
         max_length=500,
@@ -566,6 +712,53 @@ class Phase(ProjectPart):
         help_text=_("The words of the source that give this date."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # What happened, as officials report it later; the planned dates above stay the plan's.
+    actual_start_year = models.PositiveSmallIntegerField(
+        _("actual start year"),
+        null=True,
+        blank=True,
+        validators=ACTUAL_YEAR_VALIDATORS,
+        help_text=_(
+            "When it really started (for a milestone: when it was reached). Once given, "
+            "“active in a year” counts this phase on its actual dates."
+        ),
+    )
+    actual_start_month = month_field(_("actual start month"))
+    actual_end_year = models.PositiveSmallIntegerField(
+        _("actual end year"),
+        null=True,
+        blank=True,
+        validators=ACTUAL_YEAR_VALIDATORS,
+        help_text=_("When it really ended; blank while it is still running."),
+    )
+    actual_end_month = month_field(_("actual end month"))
+    milestone_state = models.CharField(
+        _("milestone state"),
+        max_length=20,
+        choices=MilestoneState.choices,
+        default=MilestoneState.SCHEDULED,
+        help_text=_("For milestones only: whether it was reached."),
+    )
+    date_met = models.DateField(
+        _("date met"),
+        null=True,
+        blank=True,
+        validators=[not_before_min_date, not_in_the_future],
+        help_text=_("For a milestone met or partially met: the day, when the source gives it."),
+    )
+    actual_source_title = models.CharField(
+        _("source of the actual dates (title)"),
+        max_length=300,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_("The report or page that gives the actual dates or the milestone's state."),
+    )
+    actual_source_url = models.URLField(
+        _("source of the actual dates (web address)"),
+        max_length=500,
+        blank=True,
+        validators=[web_address],
+    )
 
     history = HistoricalRecords()
     objects = PhaseManager()
@@ -577,6 +770,55 @@ class Phase(ProjectPart):
         verbose_name = _("phase")
         verbose_name_plural = _("phases")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(actual_start_year__isnull=True)
+                | Q(actual_start_year__gte=MIN_YEAR, actual_start_year__lte=MAX_YEAR),
+                name="phase_actual_start_year_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end_year__isnull=True)
+                | Q(
+                    actual_start_year__isnull=False,
+                    actual_end_year__gte=F("actual_start_year"),
+                    actual_end_year__lte=MAX_YEAR,
+                ),
+                name="phase_actual_end_after_actual_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_start_month__isnull=True)
+                | Q(actual_start_month__gte=1, actual_start_month__lte=12),
+                name="phase_actual_start_month_1_12",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end_month__isnull=True)
+                | Q(actual_end_month__gte=1, actual_end_month__lte=12),
+                name="phase_actual_end_month_1_12",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_start_month__isnull=True) | Q(actual_start_year__isnull=False),
+                name="phase_actual_start_month_needs_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end_month__isnull=True) | Q(actual_end_year__isnull=False),
+                name="phase_actual_end_month_needs_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=PhaseKind.MILESTONE)
+                | Q(actual_end_year__isnull=True, actual_end_month__isnull=True),
+                name="phase_milestone_has_no_actual_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=PhaseKind.MILESTONE) | Q(milestone_state=MilestoneState.SCHEDULED),
+                name="phase_only_milestones_are_met",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_met__isnull=True)
+                | Q(
+                    date_met__gte=MIN_DATE,
+                    milestone_state__in=[MilestoneState.MET, MilestoneState.PARTIALLY_MET],
+                ),
+                name="phase_date_met_only_when_met",
+            ),
             *ProjectPart.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(start_year__gte=MIN_YEAR, start_year__lte=MAX_YEAR),
@@ -628,20 +870,74 @@ class Phase(ProjectPart):
         return self.project.get_absolute_url()
 
     @property
+    def is_milestone(self) -> bool:
+        return self.kind == PhaseKind.MILESTONE
+
+    @property
     def is_open_ended(self) -> bool:
+        """Planned with a start and no end."""
         return self.kind == PhaseKind.PERIOD and self.end_year is None
 
     @property
     def last_year(self) -> int:
-        """The last year the phase is known to run (its start for milestones and open ends)."""
+        """The last planned year (its start for milestones and open ends)."""
         return self.end_year or self.start_year
 
     @property
-    def when(self) -> str:
-        """The phase's dates as the source gives them, e.g. '2015-08', '2014–2018', '2015–'."""
-        return phase_when(
-            self.kind, self.start_year, self.start_month, self.end_year, self.end_month
+    def has_actual_dates(self) -> bool:
+        """Whether an official has reported when it really started (or was reached)."""
+        return self.actual_start_year is not None
+
+    @property
+    def actual_is_open_ended(self) -> bool:
+        """Actually started and still running (no actual end reported)."""
+        return (
+            self.has_actual_dates and self.kind == PhaseKind.PERIOD and self.actual_end_year is None
         )
+
+    # The dates "active in a year" and the spans count: actual once reported, else planned.
+
+    @property
+    def active_start_year(self) -> int:
+        return self.actual_start_year if self.has_actual_dates else self.start_year
+
+    @property
+    def active_is_open_ended(self) -> bool:
+        return self.actual_is_open_ended if self.has_actual_dates else self.is_open_ended
+
+    @property
+    def active_last_year(self) -> int:
+        if self.has_actual_dates:
+            return self.actual_end_year or self.actual_start_year
+        return self.last_year
+
+    @property
+    def when(self) -> str:
+        """The planned dates as the source gives them, e.g. '2015-08', '2014–2018', '2015–'."""
+        return self._dates(self.start_year, self.start_month, self.end_year, self.end_month)
+
+    @property
+    def actual_when(self) -> str:
+        """The reported actual dates, e.g. '2016–' (still running); '' when none is reported."""
+        if not self.has_actual_dates:
+            return ""
+        return self._dates(
+            self.actual_start_year,
+            self.actual_start_month,
+            self.actual_end_year,
+            self.actual_end_month,
+        )
+
+    @property
+    def state(self) -> str | None:
+        """A milestone's state (None for a period)."""
+        return self.milestone_state if self.is_milestone else None
+
+    def get_state_display(self):
+        return MilestoneState(self.milestone_state).label if self.is_milestone else ""
+
+    def _dates(self, start_year, start_month, end_year, end_month) -> str:
+        return phase_when(self.kind, start_year, start_month, end_year, end_month)
 
     def clean(self):
         """The rules between fields, by the field to correct (the ranges of years and months are
@@ -661,8 +957,101 @@ class Phase(ProjectPart):
                 and self.end_month < self.start_month
             ):
                 errors["end_month"] = _("The end month cannot be before the start month.")
+        self._clean_actual(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _clean_actual(self, errors):
+        """The rules for what officials report later: actual dates, a milestone's state."""
+        if self.is_milestone and self.date_met and self.actual_start_year is None:
+            # The day met gives the milestone's actual year and month.
+            self.actual_start_year, self.actual_start_month = (
+                self.date_met.year,
+                self.date_met.month,
+            )
+        if self.actual_start_month and self.actual_start_year is None:
+            errors.setdefault("actual_start_year", _("Enter the year for the month."))
+        if self.actual_end_year is not None and self.actual_start_year is None:
+            errors.setdefault(
+                "actual_start_year", _("Enter the actual start before an actual end.")
+            )
+        if self.actual_end_month and self.actual_end_year is None:
+            errors.setdefault("actual_end_year", _("Enter the year for the month."))
+        if self.is_milestone and (self.actual_end_year or self.actual_end_month):
+            errors.setdefault(
+                "actual_end_year", _("A milestone has a single date: leave the end blank.")
+            )
+        elif (
+            self.actual_end_year is not None
+            and self.actual_start_year is not None
+            and "actual_end_year" not in errors
+            and "actual_start_year" not in errors
+        ):
+            if self.actual_end_year < self.actual_start_year:
+                errors["actual_end_year"] = _(
+                    "The actual end year cannot be before the actual start year."
+                )
+            elif (
+                self.actual_end_year == self.actual_start_year
+                and self.actual_start_month
+                and self.actual_end_month
+                and self.actual_end_month < self.actual_start_month
+            ):
+                errors["actual_end_month"] = _(
+                    "The actual end month cannot be before the actual start month."
+                )
+        if not self.is_milestone and self.milestone_state != MilestoneState.SCHEDULED:
+            errors["milestone_state"] = _(
+                "Only a milestone is met or not met; for a period, enter its actual dates."
+            )
+        met = self.milestone_state in (MilestoneState.MET, MilestoneState.PARTIALLY_MET)
+        if self.date_met and not met:
+            errors.setdefault("date_met", _("A date met needs the state “met” or “partially met”."))
+        elif (
+            self.date_met
+            and self.actual_start_year is not None
+            and (self.date_met.year, self.date_met.month)
+            != (self.actual_start_year, self.actual_start_month or self.date_met.month)
+        ):
+            errors.setdefault(
+                "date_met", _("The date met does not match the actual year and month.")
+            )
+        reported = (
+            self.has_actual_dates
+            or self.actual_end_year is not None
+            or (self.is_milestone and self.milestone_state != MilestoneState.SCHEDULED)
+        )
+        if reported:
+            if not self.actual_source_url:
+                errors.setdefault(
+                    "actual_source_url",
+                    _("Give the web address of the report that states this."),
+                )
+            if not self.actual_source_title.strip():
+                errors.setdefault(
+                    "actual_source_title", _("Give the title of the report that states this.")
+                )
+
+
+class PaymentSource(models.TextChoices):
+    """Who pays a budget, where the source or a report says so."""
+
+    NOT_STATED = "not-stated", _("Not stated")
+    CITY = "city", _("City")
+    NATIONAL = "national", _("National government")
+    DISTRICT = "district", _("District")
+    PRIVATE = "private", _("Private")
+    MIXED = "mixed", _("Mixed")
+
+
+class BudgetStage(models.TextChoices):
+    """How firm a budget figure is, where the source or a report says so."""
+
+    NOT_STATED = "not-stated", _("Not stated")
+    PLANNED = "planned", _("Planned")
+    APPROVED = "approved", _("Approved")
+    REVISED = "revised", _("Revised")
+    EXECUTED = "executed", _("Executed")
 
 
 class Budget(ProjectPart):
@@ -688,6 +1077,23 @@ class Budget(ProjectPart):
         _("year"), null=True, blank=True, help_text=_("Blank when the source states no year.")
     )
     source_text = models.CharField(_("source text (verbatim)"), max_length=500, blank=True)
+    payer = models.CharField(
+        _("who pays"),
+        max_length=20,
+        choices=PaymentSource.choices,
+        default=PaymentSource.NOT_STATED,
+        help_text=_("Only where the source or a report says so; otherwise “not stated”."),
+    )
+    stage = models.CharField(
+        _("stage"),
+        max_length=20,
+        choices=BudgetStage.choices,
+        default=BudgetStage.NOT_STATED,
+        help_text=_(
+            "Planned, approved, revised or executed, only where the source or a report says "
+            "so: a plan's figure is not money spent."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -770,3 +1176,139 @@ class ProjectYear(models.Model):
 
     def __str__(self):
         return f"{self.project_id}: {self.year or '–'}"
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    """Questions about progress reports."""
+
+    def published(self):
+        """Reports the public may see (of any project: combine with the project's own flag)."""
+        return self.filter(is_published=True)
+
+    def latest_first(self):
+        """Newest report first; of two on the same day, the one entered later."""
+        return self.order_by("-as_of", "-id")
+
+
+class ProgressUpdate(models.Model):
+    """A dated report, by the city, of how far a project has come since the plan.
+
+    A project's current status and progress are those of its latest published report (by date,
+    then by entry); ``projects.progress`` copies them onto the project.
+    """
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="progress_updates",
+        verbose_name=_("project"),
+    )
+    as_of = models.DateField(
+        _("as of"),
+        validators=[not_before_min_date, not_in_the_future],
+        help_text=_("The date the report describes (not later than today)."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProjectStatus.choices,
+        default=ProjectStatus.NOT_STATED,
+        help_text=_("The project's stage on that date (Open Contracting project statuses)."),
+    )
+    progress_percent = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("0 to 100; blank when the source gives no percentage."),
+    )
+    note_en = models.TextField(
+        _("note (English)"),
+        max_length=MAX_NOTE_LENGTH,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_("What happened, in plain words."),
+    )
+    note_ko = models.TextField(
+        _("note (Korean)"),
+        max_length=MAX_NOTE_LENGTH,
+        blank=True,
+        validators=[no_control_characters],
+    )
+    source_title = models.CharField(
+        _("source (title)"),
+        max_length=300,
+        validators=[no_control_characters],
+        help_text=_("The document, report or web page the report rests on."),
+    )
+    source_url = models.URLField(
+        _("source (web address)"),
+        max_length=500,
+        validators=[web_address],
+        help_text=_("Where anyone can read the source (http or https)."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("Untick to keep the report as a draft that the public does not see."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    note = translated("note")
+
+    class Meta:
+        ordering = ["project", "-as_of", "-id"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_percent__isnull=True)
+                | Q(progress_percent__gte=0, progress_percent__lte=100),
+                name="progress_percent_0_100",
+            ),
+            models.CheckConstraint(condition=Q(as_of__gte=MIN_DATE), name="progress_as_of_sane"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["project", "is_published", "-as_of", "-id"], name="progress_latest"
+            ),
+            models.Index(fields=["-as_of"], name="progress_as_of"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_status_display()} · {self.as_of}"
+
+    def get_absolute_url(self):
+        return self.project.get_absolute_url()
+
+    @property
+    def status_phrase(self):
+        return STATUS_PHRASES[ProjectStatus(self.status)]
+
+    def clean(self):
+        """Rules across fields, by the field they concern."""
+        if (
+            self.status == ProjectStatus.COMPLETED
+            and self.progress_percent is not None
+            and self.progress_percent != 100
+        ):
+            raise ValidationError(
+                {
+                    "progress_percent": _(
+                        "A completed project is at 100%: enter 100 or leave it blank."
+                    )
+                }
+            )

@@ -9,8 +9,10 @@ Rules the officials rely on:
 
 * The whole file is checked before anything is saved; one bad row and nothing is imported. Every
   error names its row and its column.
-* A blank cell in ``status``, ``is_published``, ``is_featured`` or ``position`` keeps the current
-  value (or the default for a new project); a blank text cell clears the text.
+* A blank cell in ``is_published``, ``is_featured`` or ``position`` keeps the current value (or
+  the default for a new project); a blank text cell clears the text.
+* There is no status column: a project's status is that of its latest published progress report,
+  entered in the admin with its date and source.
 * The verbatim source text of a project imported from the source document cannot be changed.
 * The primary sector is always one of the project's sectors; it is added if the row leaves it out.
 * Every saved row is recorded in the project's history with the importing user and the file name.
@@ -25,7 +27,7 @@ from import_export import fields, resources, widgets
 
 from projects import datadictionary as dd
 from projects.audit import ensure_history_baseline
-from projects.models import Organisation, Place, Program, Project, ProjectStatus, SourceDocument
+from projects.models import Organisation, Place, Program, Project, SourceDocument
 from sectors.models import Sector
 
 #: Separator used when exporting several slugs in one cell.
@@ -106,19 +108,6 @@ class KeepIfBlankMixin:
         return self.clean_value(value)
 
 
-class StatusWidget(KeepIfBlankMixin, widgets.Widget):
-    """A project status by its code, e.g. ``in-progress``."""
-
-    def clean_value(self, value):
-        code = str(value).strip().lower()
-        if code not in ProjectStatus.values:
-            raise ValueError(
-                _("“%(value)s” is not a status. Use one of: %(choices)s.")
-                % {"value": value, "choices": ", ".join(ProjectStatus.values)}
-            )
-        return code
-
-
 class YesNoWidget(KeepIfBlankMixin, widgets.BooleanWidget):
     """A yes/no cell. Unlike the library's widget, an unrecognised value is an error, not a
     silent "no" (which would unpublish a project by a typing mistake)."""
@@ -186,7 +175,6 @@ class ProjectResource(resources.ModelResource):
     sectors = slugs_field("sectors", Sector)
     places = slugs_field("places", Place)
     organisations = slugs_field("organisations", Organisation)
-    status = keep_if_blank_field("status", StatusWidget())
     is_published = keep_if_blank_field("is_published", YesNoWidget())
     is_featured = keep_if_blank_field("is_featured", YesNoWidget())
     position = keep_if_blank_field("position", WholeNumberWidget())

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, Max, Min, Q, Sum, Value
+from django.utils import timezone
 
 from busanportal.deadline import TIMED_OUT, run_within_budget
 from projects.filters import ProjectFilterSet
@@ -87,7 +88,7 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
             "status": lambda: dict(
                 filterset.queryset_without("status")
                 .order_by()
-                .values_list("status")
+                .values_list("current_status")
                 .annotate(count=Count("pk"))
             ),
             "sector": lambda: list(
@@ -256,7 +257,8 @@ def key_figures() -> KeyFigures:
 
 @dataclass
 class TimelineBar:
-    """One phase drawn on a year axis; x and width are in year units from the axis start."""
+    """One phase's planned or actual dates drawn on a year axis; x and width are in year units
+    from the axis start. Planned bars are drawn as outlines, actual ones filled."""
 
     phase: Phase
     x: float
@@ -265,6 +267,18 @@ class TimelineBar:
     is_open_ended: bool
     y: float = 0.3
     height: float = 0.4
+    is_actual: bool = False
+
+    @property
+    def css_class(self) -> str:
+        """E.g. "bar planned open", "milestone actual met"."""
+        classes = ["milestone" if self.is_milestone else "bar"]
+        classes.append("actual" if self.is_actual else "planned")
+        if self.is_open_ended:
+            classes.append("open")
+        if self.is_milestone:
+            classes.append(self.phase.milestone_state)
+        return " ".join(classes)
 
 
 @dataclass
@@ -273,6 +287,11 @@ class TimelineRow:
 
     project: Project
     bars: list = field(default_factory=list)
+
+    @property
+    def phases(self) -> list:
+        """The row's phases, once each (a phase may have a planned and an actual bar)."""
+        return [bar.phase for bar in self.bars if not bar.is_actual]
 
 
 @dataclass
@@ -292,39 +311,71 @@ class Timeline:
         return self.last_year - self.first_year + 1
 
 
-def build_timeline(projects, first_year: int | None = None, last_year: int | None = None):
-    """Lay the (prefetched) phases of ``projects`` out on one axis. Undated projects get no row.
+def _bar(phase, first, last, *, actual: bool) -> TimelineBar:
+    """The planned (or actual) dates of ``phase`` as a bar on an axis from ``first`` to ``last``."""
+    is_milestone = phase.kind == PhaseKind.MILESTONE
+    if actual:
+        start, month = phase.actual_start_year, phase.actual_start_month
+        open_ended = phase.actual_is_open_ended
+        last_year = phase.actual_end_year or phase.actual_start_year
+    else:
+        start, month = phase.start_year, phase.start_month
+        open_ended = phase.is_open_ended
+        last_year = phase.last_year
+    # A milestone sits inside its year at its month, when the month is known.
+    month_offset = ((month or 7) - 1) / 12 if is_milestone else 0
+    end = last + 1 if open_ended else last_year + 1
+    return TimelineBar(
+        phase=phase,
+        x=start - first + month_offset,
+        width=0 if is_milestone else end - start,
+        is_milestone=is_milestone,
+        is_open_ended=open_ended,
+        is_actual=actual,
+    )
 
-    The axis runs from ``first_year`` (default: the earliest phase, but not after 2010) to the
-    latest year any phase reaches; an open-ended phase runs to the end of the axis.
+
+def build_timeline(projects, first_year: int | None = None, last_year: int | None = None):
+    """Lay the (prefetched) phases of ``projects`` out on one axis: each phase's planned dates,
+    and beside them its actual dates where an official reported them. Undated projects get no
+    row.
+
+    The axis runs from ``first_year`` (default: the earliest date, planned or actual, but not
+    after 2010) to the latest year any phase reaches (this year, when an actually started phase
+    is still running); an open-ended phase runs to the end of the axis.
     """
     dated = [project for project in projects if project.span is not None]
     if not dated:
         return None
-    start = min(project.span.start for project in dated)
-    end = max(phase.last_year for project in dated for phase in project.phases.all())
+    phases = [phase for project in dated for phase in project.phases.all()]
+    start = min(
+        min(phase.start_year, phase.actual_start_year or phase.start_year) for phase in phases
+    )
+    end = max(max(phase.last_year, phase.active_last_year) for phase in phases)
+    if any(phase.actual_is_open_ended for phase in phases):
+        end = max(end, timezone.localdate().year)
     first = first_year if first_year is not None else min(start, TIMELINE_FIRST_YEAR)
     last = max(last_year or end, end, first)
     rows = []
     for project in dated:
         row = TimelineRow(project)
+        lanes = []
         for phase in project.phases.all():
-            is_milestone = phase.kind == PhaseKind.MILESTONE
-            # A milestone sits inside its year at its month, when the month is known.
-            month_offset = ((phase.start_month or 7) - 1) / 12 if is_milestone else 0
-            phase_end = last + 1 if phase.is_open_ended else phase.last_year + 1
-            row.bars.append(
-                TimelineBar(
-                    phase=phase,
-                    x=phase.start_year - first + month_offset,
-                    width=0 if is_milestone else phase_end - phase.start_year,
-                    is_milestone=is_milestone,
-                    is_open_ended=phase.is_open_ended,
-                )
-            )
-        periods = [bar for bar in row.bars if not bar.is_milestone]
+            planned = _bar(phase, first, last, actual=False)
+            row.bars.append(planned)
+            if phase.has_actual_dates:
+                actual = _bar(phase, first, last, actual=True)
+                row.bars.append(actual)
+                lanes.append((planned, actual))
+            else:
+                lanes.append((planned, None))
+        periods = [pair for pair in lanes if not pair[0].is_milestone]
         if len(periods) > 1:  # two lanes, so that overlapping periods stay visible
-            for index, bar in enumerate(periods):
-                bar.y, bar.height = (0.1 if index % 2 == 0 else 0.55), 0.35
+            for index, (planned, _actual) in enumerate(periods):
+                planned.y, planned.height = (0.1 if index % 2 == 0 else 0.55), 0.35
+        for planned, actual in lanes:
+            if actual is not None and not actual.is_milestone:
+                # The actual bar sits inside its planned outline's lane, so the two compare.
+                actual.y, actual.height = planned.y + planned.height / 4, planned.height / 2
         rows.append(row)
     return Timeline(first_year=first, last_year=last, rows=rows)

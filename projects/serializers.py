@@ -126,7 +126,10 @@ class SlugListField(serializers.Field):
 
 
 class PhaseSerializer(DictionarySerializer):
-    """A dated period or milestone of a project."""
+    """A dated period or milestone of a project: the plan's dates and the reported actual ones."""
+
+    # A period has no state: null rather than the stored "scheduled".
+    milestone_state = serializers.CharField(source="state", read_only=True, allow_null=True)
 
     dictionary = "PHASE_FIELDS"
 
@@ -181,6 +184,7 @@ class ProjectSerializer(DictionarySerializer):
         slug_field="slug",
         allow_null=True,
     )
+    status = serializers.CharField(source="current_status", read_only=True)
     start_year = serializers.SerializerMethodField()
     end_year = serializers.SerializerMethodField()
     phases = PhaseSerializer(many=True, read_only=True)

@@ -1,9 +1,19 @@
 """factory_boy factories for the portfolio models."""
 
+import datetime
+
 import factory
 
 from projects.facts import refresh_project_facts
-from projects.models import Budget, Phase, PhaseKind, Program, Project, ProjectStatus
+from projects.models import (
+    Budget,
+    Phase,
+    PhaseKind,
+    Program,
+    ProgressUpdate,
+    Project,
+    ProjectStatus,
+)
 from sectors.models import Sector
 
 
@@ -20,7 +30,6 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     summary_en = "A project made up for a test."
     program = factory.LazyFunction(lambda: Program.objects.get(slug="cloud-iot"))
     primary_sector = factory.LazyFunction(lambda: Sector.objects.get(slug="it"))
-    status = ProjectStatus.NOT_STATED
     is_published = True
     position = factory.Sequence(lambda n: 1000 + n)
 
@@ -55,7 +64,24 @@ class BudgetFactory(factory.django.DjangoModelFactory):
     amount_krw = 1_000_000_000
 
 
-def create_many_projects(count: int) -> list[Project]:
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    """A published report: implementation, 40%, as of 30 November 2026, with a source."""
+
+    class Meta:
+        model = ProgressUpdate
+
+    project = factory.SubFactory(ProjectFactory)
+    as_of = datetime.date(2026, 11, 30)
+    status = ProjectStatus.IMPLEMENTATION
+    progress_percent = 40
+    note_en = "Construction under way."
+    note_ko = "공사 진행 중."
+    source_title = "Busan city progress report"
+    source_url = "https://www.busan.go.kr/report"
+    is_published = True
+
+
+def create_many_projects(count: int, *, with_reports: bool = False) -> list[Project]:
     """Bulk-create ``count`` published projects with a phase, a budget and two sectors each."""
     sectors = list(Sector.objects.order_by("position"))
     programs = list(Program.objects.order_by("position"))
@@ -92,4 +118,28 @@ def create_many_projects(count: int) -> list[Project]:
         for n, project in enumerate(projects)
     )
     refresh_project_facts(project.pk for project in projects)  # bulk_create sends no signal
+    if with_reports:
+        add_progress_reports(projects)
     return projects
+
+
+def add_progress_reports(projects) -> None:
+    """Two reports for every project (an older and a newer one, every fifth newer one a
+    draft), in bulk, and the projects' current status brought up to date."""
+    from projects.progress import refresh_current_progress
+
+    statuses = [value for value in ProjectStatus.values if value != ProjectStatus.COMPLETED]
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            project=project,
+            as_of=datetime.date(2025, 1, 1) + datetime.timedelta(days=n % 300 + 30 * newer),
+            status=statuses[(n + newer) % len(statuses)],
+            progress_percent=(n * 7) % 100,
+            source_title=f"Report {n}",
+            source_url=f"https://example.org/report/{n}",
+            is_published=not (newer and n % 5 == 0),
+        )
+        for n, project in enumerate(projects)
+        for newer in (0, 1)
+    )
+    refresh_current_progress([project.pk for project in projects])

@@ -16,6 +16,7 @@ from projects.models import (
     PhaseKind,
     Place,
     Program,
+    ProgressUpdate,
     Project,
     ProjectStatus,
     Quantity,
@@ -109,7 +110,18 @@ def test_every_project_points_to_the_source_document():
 
 @pytest.mark.django_db
 def test_no_status_is_invented():
-    assert set(Project.objects.values_list("status", flat=True)) == {ProjectStatus.NOT_STATED}
+    assert set(Project.objects.values_list("current_status", flat=True)) == {
+        ProjectStatus.NOT_STATED
+    }
+    assert not ProgressUpdate.objects.exists()
+    assert not Project.objects.filter(status_as_of__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_no_actual_date_milestone_state_payer_or_stage_is_invented():
+    assert not Phase.objects.filter(actual_start_year__isnull=False).exists()
+    assert not Phase.objects.exclude(milestone_state="scheduled").exists()
+    assert set(Budget.objects.values_list("payer", "stage")) == {("not-stated", "not-stated")}
 
 
 @pytest.mark.django_db

@@ -151,7 +151,7 @@ def test_the_count_is_bounded_when_the_status_facet_times_out(client, monkeypatc
     response = client.get("/projects/")
     assert response.context["facets"].matching is None
     assert response.context["page"].paginator.count == 10
-    assert [count for _, _, count in response.context["facets"].statuses] == [None] * 4
+    assert {count for _, _, count in response.context["facets"].statuses} == {None}
     assert "(None)" not in response.content.decode()
 
 

@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from busanportal.i18n import active_content_language
+from projects import progress
 
 register = template.Library()
 
@@ -57,3 +58,9 @@ def elided_pages(page):
     """Page numbers around the current one, with the first and last, and ellipses between:
     a fixed-size control however many pages there are."""
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def report_date(value):
+    """A report's date: '30 Nov 2026' in English, '2026년 11월 30일' in Korean."""
+    return progress.report_date(value) if value else ""

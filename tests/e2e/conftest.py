@@ -57,6 +57,28 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+# What the city reports after the plan, for one project, so that the accessibility and HTML
+# checks also see a progress report, actual dates and a milestone met (the fixture has none).
+# The research reactor stays active in 2015, which the flows rely on.
+LATER_FACTS = """
+import datetime
+from projects.models import Phase, ProgressUpdate, Project
+project = Project.objects.get(slug="export-research-reactor")
+source = {"actual_source_title": "Busan city report", "actual_source_url": "https://www.busan.go.kr/r"}
+Phase.objects.filter(project=project, kind="period").update(actual_start_year=2011, **source)
+Phase.objects.filter(project=project, kind="milestone").update(
+    milestone_state="met", date_met=datetime.date(2015, 4, 20), actual_start_year=2015,
+    actual_start_month=4, **source,
+)
+ProgressUpdate.objects.create(
+    project=project, as_of=datetime.date(2025, 6, 30), status="preparation",
+    progress_percent=60, note_en="Reactor building under construction.",
+    note_ko="원자로 건물 건설 중.", source_title="Busan city report",
+    source_url="https://www.busan.go.kr/r",
+)
+"""
+
+
 @dataclass(frozen=True)
 class Server:
     """The running site: its base URL and the environment its manage.py commands need."""
@@ -135,6 +157,7 @@ def server(tmp_path_factory):
     site.manage("collectstatic", "--noinput", "-v0")
     site.manage("migrate", "--noinput", "-v0")
     site.manage("loaddata", "busan", "-v0")
+    site.manage("shell", "-c", LATER_FACTS)
     site.manage(
         "createsuperuser", "--noinput", "--username", ADMIN_USERNAME, "--email", "o@example.org"
     )

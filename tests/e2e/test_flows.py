@@ -6,6 +6,7 @@ Content-Security-Policy violation on any page the flow passes through.
 """
 
 import csv
+import datetime
 import io
 import re
 from urllib.parse import parse_qsl, urlsplit
@@ -171,3 +172,71 @@ def test_language_switch_keeps_the_filter_in_korean(page):
     expect(page.locator("#id_year")).to_have_value("2015")
     assert card_slugs(page) == english
     assert len(english) > 1
+
+
+def test_official_posts_a_progress_report_and_every_public_view_shows_it_at_once(page):
+    """Implementation, 40%, yesterday, with a source: the project page, the list's status facet,
+    the timeline, the API and the CSV say so at once, in English and in Korean."""
+    slug = "cloud-data-center-complex"
+    as_of = datetime.date.today() - datetime.timedelta(days=1)
+    english = f"In implementation · 40% · as of {as_of.day} {as_of:%b} {as_of.year}"
+    korean = f"시행 단계 · 40% · {as_of.year}년 {as_of.month}월 {as_of.day}일 기준"
+
+    page.goto(f"/projects/{slug}/")  # cached for anonymous readers before the report
+    expect(page.locator(".facts")).to_contain_text("No progress reported since the plan")
+
+    page.goto("/admin/")
+    page.get_by_label("Username").fill(ADMIN_USERNAME)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.locator("#content").get_by_role("link", name="Projects", exact=True).first.click()
+    page.locator("#searchbar").fill("cloud data center")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name=re.compile(r"^Cloud data center")).first.click()
+    page.locator("#progress_updates-group .add-row a").click()
+    report = page.locator("#progress_updates-0")
+    report.locator("input[name$='-as_of']").fill(as_of.isoformat())
+    report.locator("select[name$='-status']").select_option("implementation")
+    report.locator("input[name$='-progress_percent']").fill("40")
+    report.locator("textarea[name$='-note_en']").fill("Construction of the model complex began.")
+    report.locator("input[name$='-source_title']").fill("Busan city progress report")
+    report.locator("input[name$='-source_url']").fill("https://www.busan.go.kr/progress")
+    expect(report.locator("input[name$='-is_published']")).to_be_checked()
+    page.locator("input[name='_save']").first.click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Log out").click()  # the public sees the cached site again
+
+    page.goto(f"/projects/{slug}/")
+    expect(page.locator(".facts")).to_contain_text(english)
+    expect(page.locator(".progress-report")).to_contain_text("Busan city progress report")
+
+    page.goto("/projects/?status=implementation")
+    assert card_slugs(page) == [slug]
+    expect(page.locator("#id_status option[value='implementation']")).to_have_text(
+        "Implementation (1)"
+    )
+    page.goto("/timeline/")
+    expect(page.locator(".gantt-row", has_text="Cloud data center")).to_contain_text(english)
+
+    api = page.request.get(f"/api/projects/{slug}/").json()
+    assert (api["status"], api["status_as_of"], api["progress_percent"]) == (
+        "implementation",
+        as_of.isoformat(),
+        40,
+    )
+    body = page.request.get("/projects/export.csv?status=implementation").body()
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    columns = ("slug", "status", "status_as_of", "progress_percent")
+    assert [tuple(row[name] for name in columns) for row in rows] == [
+        (slug, "implementation", as_of.isoformat(), "40")
+    ]
+
+    page.goto(f"/ko/projects/{slug}/")
+    expect(page.locator(".facts")).to_contain_text(korean)
+    page.goto("/ko/projects/?status=implementation")
+    expect(page.locator("#id_status option[value='implementation']")).to_have_text("시행 (1)")
+    page.goto("/ko/timeline/")
+    expect(page.locator(".gantt-row", has_text="클라우드 데이터센터")).to_contain_text(korean)
+    body = page.request.get("/ko/projects/export.csv?status=implementation").body()
+    header = next(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert {"진행 상태", "진행 상태 기준일", "진행률(%)"} <= set(header)

@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from projects.models import Budget, Phase, PhaseKind, Program, Project, ProjectStatus
 from sectors.models import Sector
-from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory
+from tests.factories import BudgetFactory, PhaseFactory, ProgressUpdateFactory, ProjectFactory
 from tests.helpers import EDITOR_PASSWORD, rendered_form_data
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,6 @@ def new_project_data(phases=(), budgets=(), **fields):
         "program": str(Program.objects.get(slug="robot-green-energy").pk),
         "primary_sector": str(Sector.objects.get(slug="green-energy").pk),
         "sectors": [str(Sector.objects.get(slug="green-energy").pk)],
-        "status": ProjectStatus.PLANNED,
         "is_published": "on",
         "position": "0",
         "source_document": "",
@@ -46,6 +45,7 @@ def new_project_data(phases=(), budgets=(), **fields):
         **management_form("phases", total=len(phases)),
         **management_form("budgets", total=len(budgets)),
         **management_form("quantities"),
+        **management_form("progress_updates"),
     }
     for prefix, rows in (("phases", phases), ("budgets", budgets)):
         for index, row in enumerate(rows):
@@ -155,6 +155,9 @@ def test_the_editors_group_may_edit_every_portfolio_model():
     for model in ("place", "organisation", "sourcedocument"):
         assert f"change_{model}" in codenames
     assert {"view_historicalproject", "view_historicalphase", "view_historicalbudget"} <= codenames
+    for action in ("add", "change", "delete", "view"):
+        assert f"{action}_progressupdate" in codenames
+    assert "view_historicalprogressupdate" in codenames
 
 
 def test_the_admin_index_lists_only_the_portfolio_to_an_editor(editor_client):
@@ -166,7 +169,8 @@ def test_the_admin_index_lists_only_the_portfolio_to_an_editor(editor_client):
 def test_every_editor_permission_exists_in_the_database():
     # The migration creates the permissions itself; none is left dangling.
     group = Group.objects.get(name="Editors")
-    assert group.permissions.count() == 43
+    # 43, and the progress reports' four and their history's view (0005).
+    assert group.permissions.count() == 48
     assert Permission.objects.filter(group=group, content_type__app_label="sectors").count() == 4
 
 
@@ -405,7 +409,8 @@ def test_a_negative_quantity_is_reported_by_the_value(editor_client):
 
 
 def test_the_change_list_shows_sectors_span_status_and_publication(editor_client):
-    project = ProjectFactory(title_en="Harbour robots", status=ProjectStatus.IN_PROGRESS)
+    project = ProjectFactory(title_en="Harbour robots")
+    ProgressUpdateFactory(project=project, status=ProjectStatus.IMPLEMENTATION)
     PhaseFactory(project=project, start_year=2015, end_year=2018)
     response = editor_client.get(
         reverse("admin:projects_project_changelist"), {"q": "Harbour robots"}
@@ -413,7 +418,7 @@ def test_the_change_list_shows_sectors_span_status_and_publication(editor_client
     row = response.content.decode()
     assert "Harbour robots" in row
     assert "2015–2018" in row
-    assert "In progress" in row
+    assert "Implementation" in row
     assert "IT" in response.context["cl"].model_admin.sector_list(project)
 
 
@@ -559,7 +564,7 @@ def test_a_phase_change_on_the_project_page_is_in_the_project_history(editor_cli
     entry = history.context["part_history"][0]
     assert entry["record"].id == phase.id
     assert entry["record"].history_user == editor
-    assert entry["changes"] == [{"field": "End year", "old": "2017", "new": "2019"}]
+    assert entry["changes"] == [{"field": "Planned end year", "old": "2017", "new": "2019"}]
 
 
 def test_deleting_a_budget_is_recorded_with_its_amount(editor_client, editor):

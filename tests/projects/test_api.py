@@ -32,6 +32,8 @@ PROJECT_FIELDS = {
     "program",
     "goal",
     "status",
+    "status_as_of",
+    "progress_percent",
     "start_year",
     "end_year",
     "phases",
@@ -74,8 +76,21 @@ def test_a_project_reads_as_the_document_states_it(client):
             "start_month": None,
             "end_year": 2018,
             "end_month": None,
+            "actual_start_year": None,
+            "actual_start_month": None,
+            "actual_end_year": None,
+            "actual_end_month": None,
+            "milestone_state": None,
+            "date_met": None,
+            "actual_source_title": "",
+            "actual_source_url": "",
         }
     ]
+    assert (body["status"], body["status_as_of"], body["progress_percent"]) == (
+        "not-stated",
+        None,
+        None,
+    )
 
 
 def test_the_stated_budget_is_an_integer_of_won(client):

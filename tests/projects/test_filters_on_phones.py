@@ -6,6 +6,7 @@ import re
 import pytest
 
 from projects.models import Project, ProjectStatus
+from tests.factories import ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_a_rejected_filter_opens_the_filters_so_that_the_message_is_seen(client)
 
 
 def test_a_status_every_project_shares_is_not_offered_as_a_filter(client):
-    assert set(Project.objects.published().values_list("status", flat=True)) == {
+    assert set(Project.objects.published().values_list("current_status", flat=True)) == {
         ProjectStatus.NOT_STATED
     }
     body = body_of(client, "/projects/")
@@ -58,7 +59,7 @@ def test_a_status_every_project_shares_is_not_offered_as_a_filter(client):
 
 
 def test_the_status_filter_returns_once_projects_differ_in_status(client):
-    Project.objects.filter(slug="export-research-reactor").update(status=ProjectStatus.IN_PROGRESS)
+    ProgressUpdateFactory(project=Project.objects.get(slug="export-research-reactor"))
     assert 'id="id_status"' in body_of(client, "/projects/")
 
 

@@ -30,7 +30,6 @@ def new_row(**values):
         "program": "robot-green-energy",
         "primary_sector": "green-energy",
         "sectors": "green-energy, robotics",
-        "status": "planned",
         "is_published": "1",
         **values,
     }
@@ -46,7 +45,6 @@ def update_row(**values):
         "program": "",
         "primary_sector": "bio-medical",
         "sectors": "bio-medical",
-        "status": "not-stated",
         "is_published": "1",
         **values,
     }
@@ -133,11 +131,10 @@ def test_a_column_left_out_of_the_file_is_left_unchanged(editor_client):
     before = Project.objects.get(slug=IMPORTED_SLUG)
     import_file(editor_client, csv_bytes([update_row()]))
     after = Project.objects.get(slug=IMPORTED_SLUG)
-    assert (after.title_en, after.summary_en, after.is_published, after.status) == (
+    assert (after.title_en, after.summary_en, after.is_published) == (
         before.title_en,
         before.summary_en,
         before.is_published,
-        before.status,
     )
 
 
@@ -229,24 +226,15 @@ def test_a_file_with_one_bad_row_names_the_row_and_column_and_offers_no_confirma
 
 def test_a_file_with_one_bad_row_saves_nothing(editor_client):
     title_ko = Project.objects.get(slug=IMPORTED_SLUG).title_ko
-    upload(editor_client, csv_bytes([update_row(), new_row(status="finished")]))
+    upload(editor_client, csv_bytes([update_row(), new_row(program="space-program")]))
     assert Project.objects.get(slug=IMPORTED_SLUG).title_ko == title_ko
     assert not Project.objects.filter(slug="tidal-energy-test-bed").exists()
 
 
-def test_an_unknown_status_is_reported_with_the_choices(editor_client):
-    preview = upload(editor_client, csv_bytes([new_row(status="finished")]))
-    assert invalid_rows(preview) == [
-        (
-            1,
-            {
-                "status": [
-                    "“finished” is not a status. Use one of: planned, in-progress, "
-                    "completed, not-stated."
-                ]
-            },
-        )
-    ]
+def test_a_status_column_is_not_imported_status_comes_from_progress_reports(editor_client):
+    import_file(editor_client, csv_bytes([new_row(status="completed")]))
+    project = Project.objects.get(slug="tidal-energy-test-bed")
+    assert (project.current_status, project.status_as_of) == ("not-stated", None)
 
 
 def test_an_unknown_program_is_reported_by_the_column(editor_client):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Project, ProjectStatus
-from tests.factories import PhaseFactory, ProjectFactory
+from tests.factories import PhaseFactory, ProgressUpdateFactory, ProjectFactory
 from tests.test_query_counts import assert_queries
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,8 @@ def test_program_filter(client):
 
 
 def test_status_filter(client):
-    ProjectFactory(slug="finished-one", status=ProjectStatus.COMPLETED)
+    finished = ProjectFactory(slug="finished-one")
+    ProgressUpdateFactory(project=finished, status=ProjectStatus.COMPLETED, progress_percent=100)
     _, slugs, _ = listed(client, "?status=completed")
     assert slugs == ["finished-one"]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0004_i13_validators'),
+        ('projects', '0005_i14_progress'),
         ('sectors', '0001_initial'),
     ]
 
