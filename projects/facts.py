@@ -54,9 +54,12 @@ def _refresh_batch(ids: list[int], apps=None):
         existing = set(Project.objects.filter(pk__in=ids).values_list("pk", flat=True))
         years: dict[int, set] = defaultdict(set)
         spans: dict[int, list] = {}
-        for project_id, kind, start, end in Phase.objects.filter(project__in=existing).values_list(
-            "project_id", "kind", "start_year", "end_year"
-        ):
+        phases = Phase.objects.filter(project__in=existing).values_list(
+            "project_id", "kind", "start_year", "end_year", "actual_start_year", "actual_end_year"
+        )
+        for project_id, kind, start, end, actual_start, actual_end in phases:
+            if actual_start is not None:  # reported: the actual dates count (phase_overlaps)
+                start, end = actual_start, actual_end
             years[project_id].update(active_years(kind, start, end, OPEN_END_HORIZON))
             span = spans.setdefault(project_id, [start, start, False])
             span[0] = min(span[0], start)
