@@ -11,6 +11,7 @@ queries and the time the database spent, then the plans; ``--summary`` prints on
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -45,6 +46,9 @@ PAGES = [
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summary", action="store_true", help="times and counts, no plans")
+    parser.add_argument(
+        "--slowest", action="store_true", help="only the plan of each page's slowest statement"
+    )
     parser.add_argument("--repeat", type=int, default=5, help="renders per page for the median")
     parser.add_argument("pages", nargs="*", default=PAGES)
     args = parser.parse_args()
@@ -77,13 +81,22 @@ def main():
 
     if args.summary or connection.vendor != "postgresql":
         return
+    control = ("SAVEPOINT", "RELEASE", "SET ", "ROLLBACK")
     with connection.cursor() as cursor:
         for page, queries in plans:
-            print(f"\n{'=' * 100}\n{page}")
+            explained = []
             for sql in queries:
+                if sql.startswith(control):
+                    continue  # the facets' time limit (busanportal/deadline.py)
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
-                print(f"\n-- {sql[:300]}{'…' if len(sql) > 300 else ''}\n{plan}")
+                took = float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1))
+                explained.append((took, sql, plan))
+            if args.slowest:
+                explained = [max(explained)]
+            print(f"\n{'=' * 100}\n{page}")
+            for took, sql, plan in explained:
+                print(f"\n-- {took:.1f} ms: {sql[:300]}{'…' if len(sql) > 300 else ''}\n{plan}")
 
 
 if __name__ == "__main__":

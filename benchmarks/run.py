@@ -70,11 +70,24 @@ MORE_HTML = [
     ("list ?q=해상풍력 (Korean)", "/ko/projects/?q=%ED%95%B4%EC%83%81%ED%92%8D%EB%A0%A5"),
     ("list ?sort=-start", "/projects/?sort=-start"),
     ("list ?sort=budget", "/projects/?sort=budget"),
+    ("list ?sort=-budget page 400", "/projects/?sort=-budget&page=400"),
+    ("list ?sector=it&program=cloud-iot", "/projects/?sector=it&program=cloud-iot"),
     ("list ?year=undated", "/projects/?year=undated"),
     ("list last page", "/projects/?page=500"),
     ("timeline ?sector=green-energy", "/timeline/?sector=green-energy"),
 ]
 CSV_PATH = "/projects/export.csv"
+#: Portfolio sizes measured, up to --projects (the issue's table).
+SIZES = [1_000, 10_000, 100_000]
+#: The issue's table: first render of these pages at each size.
+ISSUE_PAGES = [
+    ("home", "/"),
+    ("list", "/projects/"),
+    ("list ?sector=it&year=2016", "/projects/?sector=it&year=2016"),
+    ("list ?q=robot", "/projects/?q=robot"),
+    ("list ?sort=budget", "/projects/?sort=budget"),
+    ("timeline", "/timeline/"),
+]
 HTML_LABELS = {label for label, path in PAGES if "export" not in path and "/api/" not in path}
 
 
@@ -429,12 +442,58 @@ def run_database(kind: str, url: str, args, static_root: Path) -> dict:
         result["worker_rss_mib"] = [memory_kib(pid)["VmRSS"] / 1024 for pid in server.workers]
         result["worker_peak_rss_mib"] = [memory_kib(pid)["VmHWM"] / 1024 for pid in server.workers]
         result["load_after"] = os.getloadavg()
+        result["renders"] = args.renders
     finally:
         server.stop()
     return result
 
 
 # --- Report ---------------------------------------------------------------------------------
+
+
+def size_table(results: dict, sizes: list, databases: list) -> str:
+    """The issue's table: first render (median of the uncached renders) per page and size."""
+    lines = []
+    for kind in databases:
+        lines += [
+            f"### First render by portfolio size ({kind}, median of "
+            f"{results[(kind, sizes[0])]['renders']} uncached renders, 2 sync workers)",
+            "",
+            "| page | " + " | ".join(f"{size:,}" for size in sizes) + " |",
+            "|---|" + "---:|" * len(sizes),
+        ]
+        for _, path in ISSUE_PAGES + [("CSV export (all)", CSV_PATH)]:
+            cells = []
+            for size in sizes:
+                result = results[(kind, size)]
+                if path == CSV_PATH:
+                    csv = result["csv"]
+                    cells.append(f"{csv['seconds']['median'] * 1000:.0f} ms ({csv['rows']:,} rows)")
+                    continue
+                entry = next(e for e in result["pages"].values() if e["path"] == path)
+                cells.append(f"{entry['uncached_ms']['median']:.0f} ms")
+            lines.append(f"| `{path}` | " + " | ".join(cells) + " |")
+        loads = ", ".join(
+            f"{size:,}: {results[(kind, size)]['load_before'][0]:.1f}–"
+            f"{results[(kind, size)]['load_after'][0]:.1f}"
+            for size in sizes
+        )
+        lines += ["", f"Load average (1 min) before–after each size's run: {loads}.", ""]
+    return "\n".join(lines)
+
+
+def slowest_plans(url: str, static_root: Path) -> str:
+    """benchmarks/explain.py's slowest statement per page, with its plan."""
+    env = production_env(url, static_root, None)
+    env["DJANGO_PAGE_CACHE_SECONDS"] = "0"
+    env["DJANGO_PLAIN_STATIC"] = "1"
+    return subprocess.run(
+        [PYTHON, ROOT / "benchmarks" / "explain.py", "--slowest"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def markdown(result: dict, projects: int, args) -> str:
@@ -504,11 +563,24 @@ def markdown(result: dict, projects: int, args) -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument(
+        "--projects",
+        type=int,
+        default=10_000,
+        help="the largest portfolio; every size of 1,000, 10,000 and 100,000 up to it is "
+        "built and measured in turn (each in a database of its own)",
+    )
     parser.add_argument(
         "--databases", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"]
     )
-    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/busan_bench")
+    parser.add_argument(
+        "--postgres-url",
+        default="postgres://postgres@127.0.0.1:5432/busan_bench",
+        help="the size is appended to the database name, e.g. busan_bench_100000",
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", help="measure only these sizes (default: all up to N)"
+    )
     parser.add_argument("--redis", help="a Redis URL for the cache (its database is flushed)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
@@ -517,7 +589,7 @@ def main():
     parser.add_argument(
         "--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)"
     )
-    parser.add_argument("--renders", type=int, default=7, help="uncached renders per page")
+    parser.add_argument("--renders", type=int, default=10, help="uncached renders per page")
     args = parser.parse_args()
 
     if not shutil.which("wrk"):
@@ -527,14 +599,26 @@ def main():
     collect_static(static_root)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     reports = []
-    for kind in args.databases:
-        url = prepare_database(kind, args.projects, args.postgres_url)
-        result = run_database(kind, url, args, static_root)
-        result["projects"] = args.projects
-        report = markdown(result, args.projects, args)
-        reports.append(report)
-        (RESULTS / f"{stamp}-{kind}.json").write_text(json.dumps(result, indent=2))
-        print(report + "\n", flush=True)
+    sizes = args.sizes or [size for size in SIZES if size <= args.projects] or [args.projects]
+    if not args.sizes and args.projects not in sizes:
+        sizes.append(args.projects)
+    first_renders = {}
+    for projects in sizes:
+        for kind in args.databases:
+            postgres_url = f"{args.postgres_url}_{projects}"
+            url = prepare_database(kind, projects, postgres_url)
+            result = run_database(kind, url, args, static_root)
+            result["projects"] = projects
+            if kind == "postgresql":
+                result["plans"] = slowest_plans(url, static_root)
+            report = markdown(result, projects, args)
+            reports.append(report)
+            (RESULTS / f"{stamp}-{kind}-{projects}.json").write_text(json.dumps(result, indent=2))
+            print(report + "\n", flush=True)
+            first_renders[(kind, projects)] = result
+    summary = size_table(first_renders, sizes, args.databases)
+    print(summary + "\n", flush=True)
+    reports.insert(0, summary)
     (RESULTS / f"{stamp}.md").write_text("\n\n".join(reports) + "\n")
     log(f"written: {RESULTS / f'{stamp}.md'}")
 

@@ -445,3 +445,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # `python manage.py loaddata busan` finds fixtures/busan.json.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# The facet counts of a project list page share this time budget: a facet that cannot finish
+# within what is left of it is shown without counts (busanportal/deadline.py; 0: no limit).
+PORTAL_FACET_TIME_BUDGET_MS = int(os.environ.get("DJANGO_FACET_TIME_BUDGET_MS", "100"))
+
+# The full, unfiltered exports are files, rebuilt when the portfolio has changed
+# (projects/export_files.py, `manage.py build_exports`) and served with a Content-Length.
+PORTAL_EXPORT_DIR = Path(os.environ.get("DJANGO_EXPORT_DIR") or BASE_DIR / "var" / "exports")

@@ -37,8 +37,7 @@ from django.views.decorators.http import require_safe
 
 from busanportal.cache import current_content_version
 from projects import datadictionary as dd
-from projects.api import api_projects
-from projects.export import CSV_READERS, Row, api_rate_limit, attribute_reader, local_iso
+from projects.export import api_rate_limit, csv_records, local_iso
 from projects.linkeddata import (
     DATASET_DESCRIPTION,
     DATASET_TITLE,
@@ -69,10 +68,8 @@ def project_rows(request) -> Iterator[dict]:
     """The projects table: each field read as the CSV export reads it."""
     permalink = permalink_builder(request)
     fields = TABLES["projects"].fields
-    readers = [CSV_READERS.get(f.name) or attribute_reader(f.name) for f in fields]
-    for project in api_projects().iterator(chunk_size=CHUNK_SIZE):
-        row = Row(project, project.span, permalink(project.slug))
-        yield {f.name: read(row) for f, read in zip(fields, readers, strict=True)}
+    for record in csv_records(published_projects(), permalink):
+        yield {f.name: record.get(f.name) for f in fields}
 
 
 def link_rows(relation: str, column: str) -> Callable:

@@ -161,14 +161,16 @@ class ProjectFilterSet(django_filters.FilterSet):
     def sort_by(self, queryset, name, value):
         # Relevance is applied in filter_queryset, once every filter is (it needs ``q``).
         # Ordering ends on the slug so that equal keys still give a stable, paginatable order.
+        # The start year and budget total are derived columns (projects.facts) with partial
+        # indexes in exactly these orders, so a page of a sorted list is an index scan.
         if value in ("start", "-start"):
-            first = F("first_year")
+            first = F("span_start")
             key = first.asc(nulls_last=True) if value == "start" else first.desc(nulls_last=True)
-            return queryset.with_start_year().order_by(key, "position", "slug")
+            return queryset.order_by(key, "position", "slug")
         if value in ("budget", "-budget"):
-            total = F("budget_total_krw")
+            total = F("budget_sum_krw")
             key = total.asc(nulls_last=True) if value == "budget" else total.desc(nulls_last=True)
-            return queryset.with_budget_total().order_by(key, "position", "slug")
+            return queryset.order_by(key, "position", "slug")
         if value == "title":
             if active_content_language() == "ko":
                 korean_or_english = Coalesce(NullIf("title_ko", Value("")), "title_en")

@@ -259,6 +259,12 @@ class Span:
         return f"{self.start}–{self.end}"
 
 
+#: Project columns derived from its parts (projects.facts); not part of its edit history.
+DERIVED_FIELDS = ["span_start", "span_end", "span_open_ended", "budget_sum_krw"]
+#: Sort orders on the derived columns, each matched by a partial index of the published projects.
+PUBLISHED = Q(is_published=True)
+
+
 class ProjectQuerySet(models.QuerySet):
     """The domain's questions about projects, named once and used by every view."""
 
@@ -268,12 +274,16 @@ class ProjectQuerySet(models.QuerySet):
 
     def active_in(self, year: int):
         """Projects with a phase overlapping ``year`` (open-ended periods run on; milestones
-        count for their own year)."""
-        return self.filter(Exists(Phase.objects.overlapping(year).filter(project=OuterRef("pk"))))
+        count for their own year): from the derived year rows (``ProjectYear``) within their
+        horizon, from the phases beyond it."""
+        if year > OPEN_END_HORIZON:
+            phases = Phase.objects.overlapping(year).filter(project=OuterRef("pk"))
+            return self.filter(Exists(phases))
+        return self.filter(Exists(ProjectYear.objects.filter(project=OuterRef("pk"), year=year)))
 
     def undated(self):
         """Projects the document gives no date for (no phase at all)."""
-        return self.filter(~Exists(Phase.objects.filter(project=OuterRef("pk"))))
+        return self.filter(span_start__isnull=True)
 
     def in_sectors(self, slugs):
         """Projects in any of the sectors named by ``slugs``."""
@@ -346,12 +356,15 @@ class ProjectQuerySet(models.QuerySet):
         return self.annotate(budget_total_krw=Subquery(totals[:1]))
 
     def for_listing(self):
-        """Everything a list row shows (budget as a sum), in a fixed number of queries."""
-        return (
-            self.select_related("program__strategy", "primary_sector")
-            .prefetch_related("sectors", "phases")
-            .with_budget_total()
+        """Everything a list row shows, in a fixed number of queries: the span and the budget
+        total come from the derived columns, so the phases are not fetched."""
+        return self.select_related("program__strategy", "primary_sector").prefetch_related(
+            "sectors"
         )
+
+    def with_phases(self):
+        """The phases too (prefetched), for pages that draw them."""
+        return self.prefetch_related("phases")
 
     def for_detail(self):
         """Everything a project page shows, fetched in a fixed number of queries; its published
@@ -365,6 +378,7 @@ class ProjectQuerySet(models.QuerySet):
         )
         return (
             self.for_listing()
+            .with_phases()
             .select_related("source_document")
             .prefetch_related(
                 "budgets",
@@ -495,14 +509,33 @@ class Project(SluggedModel):
         editable=False,
         help_text=_("Every name the search matches, in both languages, normalised."),
     )
+    # Facts derived from the phases and budgets, kept current by projects.facts on every write,
+    # so that lists sort and show them from narrow indexed columns (issue 19). Never edited.
+    span_start = models.PositiveSmallIntegerField(
+        _("first year (derived)"), null=True, editable=False
+    )
+    span_end = models.PositiveSmallIntegerField(
+        _("last year (derived)"),
+        null=True,
+        editable=False,
+        help_text=_("The latest year a phase reaches (an open end counts its start)."),
+    )
+    span_open_ended = models.BooleanField(_("open-ended (derived)"), default=False, editable=False)
+    budget_sum_krw = models.BigIntegerField(_("budget total (derived)"), null=True, editable=False)
 
     # The links to sectors, places and organisations are versioned too, so that a change of a
     # project's sectors is in its public change log. Derived columns are not versioned: the
-    # current-progress columns are copies of the reports, whose own history records them, and
-    # the search text is built from other fields.
+    # derived facts are copies of the phases and budgets, the current-progress columns copies
+    # of the reports (whose own history records them), the search text is built from the rest.
     history = portfolio_history(
         m2m_fields=["sectors", "places", "organisations"],
-        excluded_fields=["current_status", "status_as_of", "progress_percent", "search_text"],
+        excluded_fields=[
+            *DERIVED_FIELDS,
+            "current_status",
+            "status_as_of",
+            "progress_percent",
+            "search_text",
+        ],
     )
     objects = ProjectManager()
 
@@ -515,6 +548,27 @@ class Project(SluggedModel):
         verbose_name_plural = _("projects")
         indexes = [
             models.Index(fields=["is_published", "position"], name="project_published_pos"),
+            # Narrow sort keys of the published list (issue 19): the page's ids come from an
+            # index scan, its rows are fetched afterwards. The descending orders (NULLS LAST)
+            # have PostgreSQL-only indexes (migration 0006): SQLite cannot index NULLS LAST.
+            models.Index(
+                fields=["position", "slug"],
+                name="project_pub_order",
+                condition=PUBLISHED,
+                include=["id"],
+            ),
+            models.Index(
+                fields=["span_start", "position", "slug"],
+                name="project_pub_start",
+                condition=PUBLISHED,
+                include=["id"],
+            ),
+            models.Index(
+                fields=["budget_sum_krw", "position", "slug"],
+                name="project_pub_budget",
+                condition=PUBLISHED,
+                include=["id"],
+            ),
             models.Index(fields=["current_status"], name="project_current_status"),
             models.Index(fields=["title_en"], name="project_title_en"),
             models.Index(fields=["title_ko"], name="project_title_ko"),
@@ -539,11 +593,15 @@ class Project(SluggedModel):
     def span(self) -> Span | None:
         """The union of the phases' years (actual where reported, else planned: see
         ``phase_overlaps``); None for an undated project. Uses the ``with_span_bounds``
-        annotations when present, else the prefetched phases."""
+        annotations when present, else the prefetched phases, else the derived columns."""
         if hasattr(self, "span_first"):
             if self.span_first is None:
                 return None
             return Span(self.span_first, None if self.span_open else self.span_last)
+        if "phases" not in getattr(self, "_prefetched_objects_cache", {}):
+            if self.span_start is None:
+                return None
+            return Span(self.span_start, None if self.span_open_ended else self.span_end)
         phases = list(self.phases.all())
         if not phases:
             return None
@@ -565,9 +623,12 @@ class Project(SluggedModel):
     @property
     def budget_total(self) -> int | None:
         """Sum of stated budgets in won, None when the source states none. Uses the
-        ``budget_total_krw`` annotation when the queryset has it, else the prefetched budgets."""
+        ``budget_total_krw`` annotation when the queryset has it, the prefetched budgets when
+        prefetched, else the derived column."""
         if hasattr(self, "budget_total_krw"):
             return self.budget_total_krw
+        if "budgets" not in getattr(self, "_prefetched_objects_cache", {}):
+            return self.budget_sum_krw
         amounts = [budget.amount_krw for budget in self.budgets.all()]
         return sum(amounts) if amounts else None
 
@@ -614,6 +675,18 @@ def phase_overlaps(year: int, prefix: str = "") -> Q:
     return (Q(**{f"{p}actual_start_year__isnull": True}) & _planned_overlap(year, p)) | (
         Q(**{f"{p}actual_start_year__isnull": False}) & _actual_overlap(year, p)
     )
+
+
+def phase_when(kind, start_year, start_month, end_year, end_month) -> str:
+    """A phase's dates as the source gives them, e.g. '2015-08', '2014–2018', '2015–' (also
+    for the exports, which read the columns without building phases)."""
+    start = f"{start_year}-{start_month:02d}" if start_month else str(start_year)
+    if kind == PhaseKind.MILESTONE:
+        return start
+    if end_year is None:
+        return f"{start}–"
+    end = f"{end_year}-{end_month:02d}" if end_month else str(end_year)
+    return start if end == start else f"{start}–{end}"
 
 
 class PhaseQuerySet(models.QuerySet):
@@ -931,13 +1004,7 @@ class Phase(ProjectPart):
         return MilestoneState(self.milestone_state).label if self.is_milestone else ""
 
     def _dates(self, start_year, start_month, end_year, end_month) -> str:
-        start = f"{start_year}-{start_month:02d}" if start_month else str(start_year)
-        if self.kind == PhaseKind.MILESTONE:
-            return start
-        if end_year is None:
-            return f"{start}–"
-        end = f"{end_year}-{end_month:02d}" if end_month else str(end_year)
-        return start if end == start else f"{start}–{end}"
+        return phase_when(self.kind, start_year, start_month, end_year, end_month)
 
     def clean(self):
         """The rules between fields, by the field to correct (the ranges of years and months are
@@ -1149,6 +1216,36 @@ class Quantity(ProjectPart):
 
     def __str__(self):
         return f"{self.value:,} {self.unit_en}"
+
+
+#: ``ProjectYear`` holds a row for every year up to here (an open-ended period's rows stop at it;
+#: later years are answered from the phases). The year facet never shows a later year.
+OPEN_END_HORIZON = 2040
+
+
+class ProjectYear(models.Model):
+    """One year a project is active in (``phase_overlaps``), or one row with no year for an
+    undated project: derived from the phases by ``projects.facts`` on every write, so that the
+    year facet and filter read a narrow indexed table instead of every phase (issue 19)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="active_years", verbose_name=_("project")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True)
+
+    class Meta:
+        verbose_name = _("active year (derived)")
+        verbose_name_plural = _("active years (derived)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                name="projectyear_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["year", "project"], name="projectyear_year_project")]
+
+    def __str__(self):
+        return f"{self.project_id}: {self.year or '–'}"
 
 
 class ProgressUpdateQuerySet(models.QuerySet):

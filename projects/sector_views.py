@@ -18,7 +18,7 @@ def sector_list(request):
 def sector_detail(request, slug):
     """A sector, its published projects and their timeline."""
     sector = get_object_or_404(Sector, slug=slug)
-    in_sector = Project.objects.published().in_sectors([sector.slug]).for_listing()
+    in_sector = Project.objects.published().in_sectors([sector.slug]).for_listing().with_phases()
     page = Paginator(in_sector, PAGE_SIZE).get_page(request.GET.get("page"))
     projects = list(page.object_list)
     context = {

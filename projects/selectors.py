@@ -4,41 +4,51 @@ Views stay thin: they call these selectors and hand the results to templates. Ev
 runs a fixed number of SQL queries whatever the number of projects.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, Max, Min, Q, Sum, Value
 from django.utils import timezone
 
+from busanportal.deadline import TIMED_OUT, run_within_budget
 from projects.filters import ProjectFilterSet
 from projects.models import (
-    Budget,
+    OPEN_END_HORIZON,
     Phase,
     PhaseKind,
     Program,
     Project,
     ProjectStatus,
+    ProjectYear,
 )
 from sectors.models import Sector
 
 # The year facet counts this range in one pass over the phases; years without projects are
 # hidden. The source document covers 2010-2020; officials may add later years.
-FACET_YEARS = range(2000, 2041)
+FACET_YEARS = range(2000, OPEN_END_HORIZON + 1)
 TIMELINE_FIRST_YEAR = 2010
+# With no facet count to read the total from, a page counts no further than this.
+MAX_COUNTED = 10_000
 
 
 @dataclass
 class Facets:
-    """Counts beside each filter choice, each computed with the other filters applied."""
+    """Counts beside each filter choice, each computed with the other filters applied.
+
+    A facet whose query overran its time limit has no counts: its choices (every sector,
+    program, status, or year of ``FACET_YEARS``) come with a count of None, and its name is in
+    ``timed_out``.
+    """
 
     sectors: list  # Sector objects annotated with project_count
     programs: list  # Program objects annotated with project_count
     statuses: list  # (value, label, count)
     years: list  # (year, count), years with projects only
-    undated: int
+    undated: int | None
     # The number of projects the whole filter selects, read off the status facet (None: unknown).
     matching: int | None = None
+    timed_out: list = field(default_factory=list)
 
 
 def sectors_with_project_counts(projects=None):
@@ -66,27 +76,68 @@ def programs_with_project_counts(projects=None):
 
 def project_facets(filterset: ProjectFilterSet) -> Facets:
     """Facet counts for the current filter: choosing IT shows how many IT projects run each
-    year, and the sector counts show what each other sector would add or give."""
-    without_sector = filterset.queryset_without("sector")
-    sectors = list(sectors_with_project_counts(without_sector))
-    programs = list(programs_with_project_counts(filterset.queryset_without("program")))
-    status_counts = dict(
-        filterset.queryset_without("status")
-        .order_by()
-        .values_list("current_status")
-        .annotate(count=Count("pk"))
+    year, and the sector counts show what each other sector would add or give.
+
+    The four facet queries share a time budget (``settings.PORTAL_FACET_TIME_BUDGET_MS``, see
+    ``busanportal.deadline``): a facet that cannot finish in what is left of it is shown
+    without counts, as Datasette does, instead of slowing the page.
+    """
+    counted = run_within_budget(
+        settings.PORTAL_FACET_TIME_BUDGET_MS,
+        {
+            "status": lambda: dict(
+                filterset.queryset_without("status")
+                .order_by()
+                .values_list("current_status")
+                .annotate(count=Count("pk"))
+            ),
+            "sector": lambda: list(
+                sectors_with_project_counts(filterset.queryset_without("sector"))
+            ),
+            "year": lambda: year_facet(filterset.queryset_without("year")),
+            "program": lambda: list(
+                programs_with_project_counts(filterset.queryset_without("program"))
+            ),
+        },
+        using=filterset.queryset.db,
     )
-    statuses = [
-        (value, label, status_counts.get(value, 0)) for value, label in ProjectStatus.choices
-    ]
-    years, undated = year_facet(filterset.queryset_without("year"))
+    timed_out = [name for name, result in counted.items() if result is TIMED_OUT]
+    # A facet that timed out lists its choices without counts (project_count None).
+    sectors = counted["sector"]
+    if sectors is TIMED_OUT:
+        sectors = list(
+            Sector.objects.annotate(project_count=Value(None, IntegerField())).order_by(
+                "position", "slug"
+            )
+        )
+    programs = counted["program"]
+    if programs is TIMED_OUT:
+        programs = list(
+            Program.objects.select_related("strategy")
+            .annotate(project_count=Value(None, IntegerField()))
+            .order_by("strategy__position", "position", "slug")
+        )
+    status_counts = counted["status"]
+    if status_counts is TIMED_OUT:
+        statuses = [(value, label, None) for value, label in ProjectStatus.choices]
+        matching = None
+    else:
+        statuses = [
+            (value, label, status_counts.get(value, 0)) for value, label in ProjectStatus.choices
+        ]
+        matching = matching_count(filterset, status_counts)
+    if counted["year"] is TIMED_OUT:
+        years, undated = [(year, None) for year in FACET_YEARS], None
+    else:
+        years, undated = counted["year"]
     return Facets(
         sectors=sectors,
         programs=programs,
         statuses=statuses,
-        matching=matching_count(filterset, status_counts),
+        matching=matching,
         years=years,
         undated=undated,
+        timed_out=timed_out,
     )
 
 
@@ -97,14 +148,15 @@ def offered_facets(facets: Facets, filterset: ProjectFilterSet) -> set[str]:
     narrows when it holds some but not all of the selected projects (0 < count < total).
     When every project has the same value (every status "not stated", say), no choice can,
     and the form leaves the facet out. A facet that is applied, or that the query gave a bad
-    value for, is always offered, so that the reader can change it and see the message.
+    value for, is always offered, so that the reader can change it and see the message; so
+    is a facet whose counts timed out (it is shown without counts).
     """
     total = facets.matching
     counts = {
-        "sector": [sector.project_count for sector in facets.sectors],
-        "year": [count for _, count in facets.years] + [facets.undated],
-        "status": [count for _, _, count in facets.statuses],
-        "program": [program.project_count for program in facets.programs],
+        "sector": lambda: [sector.project_count for sector in facets.sectors],
+        "year": lambda: [count for _, count in facets.years] + [facets.undated],
+        "status": lambda: [count for _, _, count in facets.statuses],
+        "program": lambda: [program.project_count for program in facets.programs],
     }
     applied = set(filterset.applied)
     errors = set(filterset.form.errors)
@@ -113,8 +165,9 @@ def offered_facets(facets: Facets, filterset: ProjectFilterSet) -> set[str]:
         for name, values in counts.items()
         if name in applied
         or name in errors
+        or name in facets.timed_out
         or total is None
-        or any(0 < count < total for count in values)
+        or any(0 < count < total for count in values())
     }
 
 
@@ -128,37 +181,48 @@ def matching_count(filterset: ProjectFilterSet, status_counts: dict) -> int:
 
 def year_facet(projects) -> tuple[list, int]:
     """(year, number of ``projects`` active in it) for the years with any, and the number of
-    undated ones, from one pass over the projects joined to their phases.
-
-    The overlap rule is ``phase_overlaps`` (actual dates once reported, else planned), applied
-    here to the fetched years: one narrow query
-    and a loop cost far less at ten thousand projects than 41 ``COUNT(DISTINCT)`` aggregates,
-    each of which sorts every phase row (and whose ORM expressions take long to build).
-    """
+    undated ones, in one aggregate over the derived year rows (``ProjectYear``: one row per
+    project and active year, one with no year for an undated project), which their
+    (year, project) index answers without reading a phase."""
     first, last = FACET_YEARS[0], FACET_YEARS[-1]
-    active = defaultdict(set)
-    undated = 0
-    rows = projects.order_by().values_list(
-        "pk",
-        "phases__kind",
-        "phases__start_year",
-        "phases__end_year",
-        "phases__actual_start_year",
-        "phases__actual_end_year",
+    rows = (
+        ProjectYear.objects.filter(project__in=projects.order_by().values("pk"))
+        .filter(Q(year__isnull=True) | Q(year__range=(first, last)))
+        .order_by()
+        .values_list("year")
+        .annotate(count=Count("pk"))
     )
-    for pk, kind, start, end, actual_start, actual_end in rows:
-        if start is None:  # no phase at all: the one row of the outer join is empty
-            undated += 1
-            continue
-        if actual_start is not None:  # reported: the actual dates count, not the plan's
-            start, end = actual_start, actual_end
-        if kind == PhaseKind.MILESTONE:
-            end = start
-        elif end is None:  # an open-ended period runs on
-            end = last
-        for year in range(max(start, first), min(end, last) + 1):
-            active[year].add(pk)
-    return [(year, len(active[year])) for year in FACET_YEARS if active.get(year)], undated
+    counts = dict(rows)
+    undated = counts.pop(None, 0)
+    return sorted(counts.items()), undated
+
+
+def bounded_count(queryset, limit: int) -> int:
+    """How many rows ``queryset`` selects, counting no further than ``limit`` (a count over
+    a slice reads at most that many rows)."""
+    return queryset.order_by().values("pk")[:limit].count()
+
+
+def page_of_projects(queryset, per_page: int, page_number, count: int | None, listing):
+    """The requested page of ``queryset`` (in its order), fetched in one narrow step:
+
+    the page's ids come from the sort key alone (an index scan of a narrow partial index for
+    every sort order, ``Project.Meta.indexes``), and only those rows are then read with what a
+    row shows (``listing``, e.g. ``for_listing()``), in the same statement (a sliced subquery).
+    So the joins and prefetches cost the same on the first page and the last, whatever the
+    portfolio's size. ``count`` (from the facets) saves the COUNT query; when it is unknown
+    (the facet timed out) the count is bounded to ``MAX_COUNTED`` rows.
+    """
+    paginator = Paginator(queryset.values("pk"), per_page)
+    paginator.count = count if count is not None else bounded_count(queryset, MAX_COUNTED)
+    page = paginator.get_page(page_number)
+    offset = (page.number - 1) * per_page
+    ids = queryset.values("pk")[offset : offset + per_page]
+    rows = queryset.model.objects.filter(pk__in=ids)
+    if queryset.query.order_by:
+        rows = rows.order_by(*queryset.query.order_by)
+    page.object_list = list(listing(rows))
+    return page
 
 
 @dataclass
@@ -173,22 +237,21 @@ class KeyFigures:
 
 
 def key_figures() -> KeyFigures:
-    """Headline numbers over the published portfolio, in three queries."""
-    published = Project.objects.published()
-    counts = published.aggregate(
+    """Headline numbers over the published portfolio, in one query over the project table's
+    derived columns (``projects.facts``), not its phases and budgets."""
+    figures = Project.objects.published().aggregate(
         projects=Count("pk"),
-        with_budget=Count("pk", filter=Exists(Budget.objects.filter(project=OuterRef("pk")))),
+        with_budget=Count("pk", filter=Q(budget_sum_krw__isnull=False)),
+        first=Min("span_start"),
+        last=Max("span_end"),
+        total=Sum("budget_sum_krw"),
     )
-    years = Phase.objects.filter(project__in=published).aggregate(
-        first=Min("start_year"), last=Max(Coalesce("end_year", "start_year"))
-    )
-    budgets = Budget.objects.filter(project__in=published).aggregate(total=Sum("amount_krw"))
     return KeyFigures(
-        projects=counts["projects"],
-        first_year=years["first"],
-        last_year=years["last"],
-        with_budget=counts["with_budget"],
-        budget_total_krw=budgets["total"],
+        projects=figures["projects"],
+        first_year=figures["first"],
+        last_year=figures["last"],
+        with_budget=figures["with_budget"],
+        budget_total_krw=figures["total"],
     )
 
 

@@ -37,7 +37,15 @@ def refresh_progress(sender, instance, raw=False, **kwargs):
 
 
 def connect_signals():
-    from projects.models import Budget, Phase, ProgressUpdate, Quantity
+    from projects import facts
+    from projects.models import Budget, Phase, ProgressUpdate, Project, Quantity
+
+    # Derived facts (issue 19): the same signals that move the page cache's content version.
+    for model in (Phase, Budget):
+        label = model._meta.label_lower
+        post_save.connect(facts.part_changed, sender=model, dispatch_uid=f"facts-save-{label}")
+        post_delete.connect(facts.part_changed, sender=model, dispatch_uid=f"facts-delete-{label}")
+    post_save.connect(facts.project_saved, sender=Project, dispatch_uid="facts-project-save")
 
     for model in (Phase, Budget, Quantity):
         label = model._meta.label_lower

@@ -23,6 +23,7 @@ from projects.selectors import (
     filters_named_by,
     key_figures,
     offered_facets,
+    page_of_projects,
     project_facets,
     sectors_with_project_counts,
 )
@@ -39,13 +40,11 @@ def filtered_projects(request):
     return filterset, filterset.qs
 
 
-def paginate(queryset, per_page, request, facets):
+def paginate(queryset, per_page, request, facets, listing):
     """The requested page (the last one past the end, the first for a malformed number),
-    reusing the facets' count of matching projects to save a COUNT query when it is known."""
-    paginator = Paginator(queryset, per_page)
-    if facets.matching is not None:
-        paginator.count = facets.matching  # overrides the cached_property before its query
-    return paginator.get_page(request.GET.get("page"))
+    reusing the facets' count of matching projects to save a COUNT query when it is known;
+    ``listing`` adds what a row shows to the page's rows (``page_of_projects``)."""
+    return page_of_projects(queryset, per_page, request.GET.get("page"), facets.matching, listing)
 
 
 def list_query(filterset) -> str:
@@ -89,7 +88,9 @@ def project_list(request):
     """The portfolio: filters with facet counts, applied-filter chips, sort and pages."""
     filterset, projects = filtered_projects(request)
     filters = filter_context(filterset)
-    page = paginate(projects.for_listing(), PAGE_SIZE, request, filters["facets"])
+    page = paginate(
+        projects, PAGE_SIZE, request, filters["facets"], lambda rows: rows.for_listing()
+    )
     named_filters = filters_named_by(filterset, filters["facets"])
     context = {**filters, "page": page, "named_filters": named_filters}
     return render(request, "projects/list.html", context)
@@ -125,8 +126,15 @@ def timeline(request):
     """Every (filtered) project on one year axis, grouped by primary sector."""
     filterset, projects = filtered_projects(request)
     filters = filter_context(filterset)
-    by_sector = projects.for_listing().order_by("primary_sector__position", "position", "slug")
-    page = paginate(by_sector, TIMELINE_PAGE_SIZE, request, filters["facets"])
+    by_sector = projects.order_by("primary_sector__position", "position", "slug")
+    page = paginate(
+        by_sector,
+        TIMELINE_PAGE_SIZE,
+        request,
+        filters["facets"],
+        # The chart names no sector but the primary one: no sectors prefetch.
+        lambda rows: rows.select_related("primary_sector").with_phases(),
+    )
     rows = list(page.object_list)
     context = {
         **filters,

@@ -75,3 +75,10 @@ def make_project(db):
 def many_projects(db):
     """500 generated published projects on top of the real ones, for query-count tests."""
     return factories.create_many_projects(500)
+
+
+@pytest.fixture(autouse=True)
+def export_files_in_a_temporary_directory(settings, tmp_path):
+    """The full exports are files (projects/export_files.py): each test gets its own folder, so
+    that no test serves another's file or writes into the working tree."""
+    settings.PORTAL_EXPORT_DIR = tmp_path / "exports"

@@ -4,6 +4,7 @@ import datetime
 
 import factory
 
+from projects.facts import refresh_project_facts
 from projects.models import (
     Budget,
     Phase,
@@ -116,6 +117,7 @@ def create_many_projects(count: int, *, with_reports: bool = False) -> list[Proj
         Budget(project=project, key="main", amount_krw=1_000_000 * (n + 1))
         for n, project in enumerate(projects)
     )
+    refresh_project_facts(project.pk for project in projects)  # bulk_create sends no signal
     if with_reports:
         add_progress_reports(projects)
     return projects

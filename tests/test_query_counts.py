@@ -1,16 +1,21 @@
-"""SQL queries per public page: a small constant (at most 8), the same at 25 projects and at 2,000,
-with or without progress reports.
+"""SQL queries per public page: a small constant (at most 8), the same at 25 projects and at
+2,025, for every filter combination, with or without progress reports.
 
 Each page is rendered uncached (the page cache starts empty in every test); a cached page runs no
-query at all (tests/test_caching.py). The year facet is computed from one query in Python
-(``projects.selectors.year_facet``); the last tests check it against the overlap rule in SQL.
+query at all (tests/test_caching.py). The counts are of statements that read data; on PostgreSQL
+the facets' time limit (``busanportal.deadline``) adds transaction control around them, counted
+apart: inside a test's transaction a SAVEPOINT, five SET LOCAL and a RELEASE (in production,
+with autocommit, one SET LOCAL per facet: BEGIN and COMMIT are not statements Django logs).
+The year facet reads the derived ``ProjectYear`` rows; the last tests check it against the
+overlap rule in SQL over the phases.
 """
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from projects.filters import ProjectFilterSet
 from projects.models import Phase, PhaseKind, ProgressUpdate, Project, phase_overlaps
@@ -18,23 +23,58 @@ from projects.selectors import FACET_YEARS, year_facet
 from tests import factories
 
 #: At most this many queries for any HTML page, whatever the number of projects (issue 10).
-# The project page is the one at 10: its progress reports and its related projects (issue 16),
-# and its parts' versions for the marks of changed facts (issue 14).
+# Every page keeps to 8, but the project page: its progress reports and related projects
+# (issue 16) and its parts' versions for the marks of changed facts (issue 14) take it to 10.
 QUERY_BUDGET = 10
+CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL", "ROLLBACK TO SAVEPOINT")
 
-#: page -> the queries it runs today.
+#: page -> the data queries it runs today.
 PAGES = {
-    "/": 8,
-    "/projects/": 7,
-    "/projects/?sector=it&year=2016": 8,
-    "/projects/?status=not-stated&year=2015": 7,
+    "/": 5,
+    "/projects/": 6,
+    "/projects/?sector=it&year=2016": 7,
+    "/projects/?status=not-stated&year=2015": 6,
+    "/projects/?sector=it&program=cloud-iot": 8,
+    "/projects/?sector=it&sector=marine&year=2016&status=planned&program=cloud-iot&q=port"
+    "&sort=-budget": 7,
+    "/projects/?year=undated&sort=start": 6,
+    "/projects/?q=robot&sort=-start": 6,
+    "/projects/?sort=title&page=2": 6,
+    "/projects/?page=101": 6,
     # Three more than a list: the published progress reports, the related projects and the
     # versions of its parts, for the marks of changed facts.
     "/projects/offshore-wind-farm/": 10,
     "/sectors/": 1,
     "/sectors/it/": 5,
-    "/timeline/": 7,
+    "/timeline/": 6,
+    "/timeline/?sector=it&program=cloud-iot": 8,
 }
+#: Pages whose facets run under the time limit (one block of transaction control each).
+WITH_FACETS = ("/projects/?", "/timeline/")
+
+
+@pytest.fixture(autouse=True)
+def no_facet_times_out(settings):
+    """These tests pin counts, not time: on a busy machine a facet could overrun the production
+    limit and add a block of transaction control (tests/test_scaling.py pins that)."""
+    settings.PORTAL_FACET_TIME_BUDGET_MS = 60_000
+
+
+def split(captured):
+    control = [q for q in captured if q["sql"].startswith(CONTROL)]
+    data = [q for q in captured if not q["sql"].startswith(CONTROL)]
+    return data, control
+
+
+def assert_queries(client, path, expected):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path)
+    assert response.status_code == 200
+    data, control = split(context.captured_queries)
+    assert len(data) == expected, "\n".join(q["sql"] for q in data)
+    facets = path == "/projects/" or path.startswith(WITH_FACETS)
+    # SAVEPOINT, a SET LOCAL per facet and one lifting the limit, RELEASE.
+    assert len(control) == (7 if facets and connection.vendor == "postgresql" else 0)
 
 
 @pytest.fixture(scope="module")
@@ -56,59 +96,50 @@ def reports_on_the_real_portfolio(db):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("path", "expected"), PAGES.items())
-def test_query_count_with_the_real_portfolio(client, django_assert_num_queries, path, expected):
+def test_query_count_with_the_real_portfolio(client, path, expected):
     assert Project.objects.published().count() == 25
-    with django_assert_num_queries(expected):
-        response = client.get(path)
-    assert response.status_code == 200
-    assert expected <= QUERY_BUDGET
+    assert_queries(client, path, expected)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("path", "expected"), PAGES.items())
-def test_query_count_is_the_same_with_progress_reports_on_every_project(
-    reports_on_the_real_portfolio, client, django_assert_num_queries, path, expected
+def test_query_count_with_progress_reports_on_every_project(
+    reports_on_the_real_portfolio, client, path, expected
 ):
     assert ProgressUpdate.objects.count() == 50
-    with django_assert_num_queries(expected):
-        response = client.get(path)
-    assert response.status_code == 200
+    assert_queries(client, path, expected)
 
 
 REPORTED_PAGES = {
-    "/projects/?status=implementation": 7,
-    "/projects/?status=preparation&sort=-start": 7,
-    "/timeline/?status=suspended": 7,
+    "/projects/?status=implementation": 6,
+    "/projects/?status=preparation&sort=-start": 6,
+    "/timeline/?status=suspended": 6,
 }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("path", "expected"), REPORTED_PAGES.items())
 def test_a_status_filter_costs_no_more_with_25_or_2025_reported_projects(
-    reports_on_the_real_portfolio, client, django_assert_num_queries, path, expected
+    reports_on_the_real_portfolio, client, path, expected
 ):
-    with django_assert_num_queries(expected):
-        response = client.get(path)
-    assert response.context["page"].paginator.count > 0
+    assert_queries(client, path, expected)
     with transaction.atomic():
         factories.create_many_projects(2000, with_reports=True)
         cache.clear()  # bulk creation sends no signal to move the page cache on
-        with django_assert_num_queries(expected):
-            response = client.get(path)
+        assert_queries(client, path, expected)
         transaction.set_rollback(True)
-    assert response.context["page"].paginator.count > 0
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("path", "expected"), PAGES.items())
-def test_query_count_is_the_same_with_2000_more_projects(
-    two_thousand_more, client, django_assert_num_queries, path, expected
-):
+def test_query_count_is_the_same_with_2000_more_projects(two_thousand_more, client, path, expected):
     assert Project.objects.published().count() == 2025
     assert ProgressUpdate.objects.count() == 4050
-    with django_assert_num_queries(expected):
-        response = client.get(path)
-    assert response.status_code == 200
+    assert_queries(client, path, expected)
+
+
+def test_every_page_is_within_the_budget():
+    assert {path: n for path, n in {**PAGES, **REPORTED_PAGES}.items() if n > QUERY_BUDGET} == {}
 
 
 # --- The year facet, computed in Python, against the rule in SQL ------------------------------

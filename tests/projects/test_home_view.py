@@ -30,5 +30,5 @@ def test_sectors_link_to_the_filtered_list_with_counts(client):
 
 
 def test_home_query_count(client, django_assert_num_queries):
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get("/")

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from projects.models import Project, ProjectStatus
 from tests.factories import PhaseFactory, ProgressUpdateFactory, ProjectFactory
+from tests.test_query_counts import assert_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -217,17 +218,14 @@ def test_a_project_with_an_open_ended_phase_shows_its_open_span(client):
     assert "2015–" in response.content.decode()
 
 
-def test_list_query_count_is_constant_with_the_real_fixtures(client, django_assert_num_queries):
-    with django_assert_num_queries(8):
-        client.get(reverse("projects:list") + "?sector=it&year=2015&sort=-start")
+# Data queries; transaction control of the facets' time limit apart (tests/test_query_counts.py).
+def test_list_query_count_is_constant_with_the_real_fixtures(client):
+    assert_queries(client, reverse("projects:list") + "?sector=it&year=2015&sort=-start", 7)
 
 
-def test_list_query_count_is_the_same_with_500_more_projects(
-    client, many_projects, django_assert_num_queries
-):
+def test_list_query_count_is_the_same_with_500_more_projects(client, many_projects):
     assert Project.objects.count() == 525
-    with django_assert_num_queries(8):
-        client.get(reverse("projects:list") + "?sector=it&year=2015&sort=-start")
+    assert_queries(client, reverse("projects:list") + "?sector=it&year=2015&sort=-start", 7)
 
 
 def test_pagination_is_elided_around_the_current_page(client, many_projects):

@@ -3,6 +3,7 @@
 import pytest
 
 from projects.models import Project
+from tests.test_query_counts import assert_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +44,11 @@ def test_bad_input_on_the_timeline_shows_a_message(client):
     assert "Enter a year as four digits" in response.content.decode()
 
 
-def test_timeline_query_count_is_constant(client, django_assert_num_queries):
-    with django_assert_num_queries(8):
-        client.get("/timeline/?sector=it")
+# Data queries; transaction control of the facets' time limit apart (tests/test_query_counts.py).
+def test_timeline_query_count_is_constant(client):
+    assert_queries(client, "/timeline/?sector=it", 7)
 
 
-def test_timeline_query_count_is_the_same_with_500_more_projects(
-    client, many_projects, django_assert_num_queries
-):
+def test_timeline_query_count_is_the_same_with_500_more_projects(client, many_projects):
     assert Project.objects.count() == 525
-    with django_assert_num_queries(8):
-        client.get("/timeline/?sector=it")
+    assert_queries(client, "/timeline/?sector=it", 7)

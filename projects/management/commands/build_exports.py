@@ -1,0 +1,47 @@
+"""Build the full exports (CSV and JSON, English and Korean) as files for the current portfolio.
+
+The site rebuilds the CSV itself on the first request after a change; the JSON, which goes
+through the API serializer, is only built here. Run after an import and from a timer::
+
+    manage.py build_exports --base-url https://projects.busan.go.kr
+"""
+
+import time
+from functools import partial
+
+from django.core.management.base import BaseCommand
+from django.test import RequestFactory
+from django.utils import translation
+
+from projects import export, export_files
+from projects.api import api_projects
+
+
+class Command(BaseCommand):
+    help = "Build the full CSV and JSON exports as files (projects/export_files.py)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1",
+            help="The site's address, which every project link in the files starts with.",
+        )
+        parser.add_argument("--languages", nargs="+", default=["en", "ko"])
+
+    def handle(self, base_url, languages, **options):
+        scheme, _, host = base_url.rstrip("/").partition("://")
+        request = RequestFactory().get("/", secure=scheme == "https", HTTP_HOST=host)
+        for language in languages:
+            with translation.override(language):
+                root = export.site_root(request)
+                builders = {"csv": export.csv_rows, "json": export.json_chunks}
+                for kind, write in builders.items():
+                    started = time.perf_counter()
+                    path = export_files.ensure_built(
+                        export_files.export_path(kind, language, root),
+                        partial(write, api_projects(), request, language),
+                    )
+                    self.stdout.write(
+                        f"{path} ({path.stat().st_size:,} bytes, "
+                        f"{time.perf_counter() - started:.1f} s)"
+                    )
