@@ -218,9 +218,14 @@ def page_of_projects(queryset, per_page: int, page_number, count: int | None, li
     page = paginator.get_page(page_number)
     offset = (page.number - 1) * per_page
     ids = queryset.values("pk")[offset : offset + per_page]
-    rows = queryset.model.objects.filter(pk__in=ids)
-    if queryset.query.order_by:
-        rows = rows.order_by(*queryset.query.order_by)
+    if queryset.query.annotations:
+        # An order by an annotation (the search's relevance) needs the annotation itself: the
+        # page's rows are then the selection's own, narrowed to the page's ids.
+        rows = queryset.filter(pk__in=ids)
+    else:
+        rows = queryset.model.objects.filter(pk__in=ids)
+        if queryset.query.order_by:
+            rows = rows.order_by(*queryset.query.order_by)
     page.object_list = list(listing(rows))
     return page
 
