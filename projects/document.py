@@ -10,7 +10,7 @@ load_document`` command, which ``make migrate`` and ``make run`` use) reads it r
 * a row that differs from the document is updated to the document's text only when its history
   shows nothing but document loads (the document itself was revised); a row an official has
   changed, or deleted, is left alone and reported. For models without a history (sectors,
-  goals, programs, places, organisations, quantities) nobody can tell an official's edit from a
+  goals, programs, places, organisations) nobody can tell an official's edit from a
   revised document, so a row that differs is always left alone and reported.
 
 ``loaddata busan`` writes rows as they are in the file. ``guard_raw_loads`` makes it safe too: it
@@ -34,7 +34,9 @@ from projects.concurrency import VERSION_FIELD
 DOCUMENT_LOADED = gettext_noop("Loaded from the source document")
 DOCUMENT_UPDATED = gettext_noop("Updated from the revised source document")
 DOCUMENT_REASONS = (DOCUMENT_LOADED, DOCUMENT_UPDATED)
-#: Columns the document does not decide: the record's own bookkeeping.
+#: Columns the document does not decide: the record's own bookkeeping. Columns that are not
+#: editable (the search text, derived spans and totals, the current progress kept from the
+#: reports) are computed from the rest and are not compared either.
 BOOKKEEPING_FIELDS = {"created_at", "updated_at", VERSION_FIELD}
 
 
@@ -106,6 +108,8 @@ def _differences(stored, document, m2m_data) -> list[str]:
     for model_field in stored._meta.concrete_fields:
         if model_field.primary_key or model_field.name in BOOKKEEPING_FIELDS:
             continue
+        if not model_field.editable:
+            continue  # derived columns (search text, spans, totals, current progress)
         if getattr(stored, model_field.attname) != getattr(document, model_field.attname):
             names.append(model_field.name)
     for name, pks in (m2m_data or {}).items():

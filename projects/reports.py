@@ -29,8 +29,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 
+from busanportal.http import accepts_methods
 from busanportal.middleware import client_ip
 from projects.models import PROBLEM_DESCRIPTION_MAX_LENGTH, ProblemReport, Project
 
@@ -104,8 +104,8 @@ def over_rate_limit(request) -> bool:
     return count > reports_per_hour()
 
 
+@accepts_methods("GET", "HEAD", "POST")  # this view opts in to POST; public views are GET-only
 @never_cache
-@require_http_methods(["GET", "POST"])  # this view opts in to POST; public views are GET-only
 def report_problem(request, slug):
     """The report form for one published project (GET), and its submission (POST)."""
     project = get_object_or_404(Project.objects.published(), slug=slug)

@@ -143,6 +143,9 @@ def test_a_stale_budget_form_is_refused_on_its_own_page(official_a, official_b):
     stale = rendered_form_data(official_b.get(url))
     mine = rendered_form_data(official_a.get(url))
     mine["amount_krw"] = "2000"
+    # An amount changes: the change log asks for its kind and reason (issue 14).
+    mine["change_kind"] = "correction"
+    mine["change_reason"] = "The budget line was mistyped."
     assert official_a.post(url, mine).status_code == 302
 
     stale["covers_en"] = "Land purchase"

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from projects.document import DOCUMENT_LOADED, DOCUMENT_UPDATED
-from projects.models import Budget, Phase, Project, Quantity
+from projects.models import Budget, Phase, Place, Project, Quantity
 from sectors.models import Sector
 from tests.projects.test_admin import change_title
 
@@ -74,7 +74,7 @@ def test_loading_an_unedited_database_changes_nothing():
     models = [Sector, Project, Phase, Budget, Quantity]
     before = {model: list(model.objects.order_by("pk").values()) for model in models}
     output = load()
-    assert "0 rows inserted, 0 updated from the revised document, 68 unchanged" in output
+    assert "0 rows inserted, 0 updated from the revised document, 69 unchanged" in output
     assert {model: list(model.objects.order_by("pk").values()) for model in models} == before
 
 
@@ -105,12 +105,15 @@ def test_a_missing_row_is_inserted_with_its_first_version_dated_now(tmp_path):
     assert first.history_date >= before
 
 
-def test_a_quantity_deleted_by_accident_is_restored():
-    quantity = Quantity.objects.first()
-    natural_key = quantity.natural_key()
-    quantity.delete()
+def test_a_place_deleted_by_accident_is_restored():
+    # Places have no history, so nothing tells an official's deletion from an accident: the
+    # document's row comes back. (Quantities are versioned since the change log, issue 14:
+    # their deletion is recorded and kept, like a phase's below.)
+    place = Place.objects.first()
+    natural_key = place.natural_key()
+    place.delete()
     load()
-    assert Quantity.objects.get_by_natural_key(*natural_key)
+    assert Place.objects.get_by_natural_key(*natural_key)
 
 
 def test_a_phase_an_official_deleted_is_not_restored(editor_client):

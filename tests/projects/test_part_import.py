@@ -226,7 +226,11 @@ def test_a_phase_file_from_a_stale_export_is_refused_and_saves_nothing(editor_cl
     page = editor_client.get(reverse("admin:projects_phase_change", args=[phase.pk]))
     data = rendered_form_data(page)
     data["end_year"] = "2021"
-    editor_client.post(reverse("admin:projects_phase_change", args=[phase.pk]), data)
+    # A planned date changes: the change log asks for its kind and reason (issue 14).
+    data["change_kind"] = "amendment"
+    data["change_reason"] = "The council extended the works."
+    saved = editor_client.post(reverse("admin:projects_phase_change", args=[phase.pk]), data)
+    assert saved.status_code == 302
 
     rows[0]["이름(영어) (name_en)"] = "Renamed from the old export"
     preview = upload(editor_client, "phase", csv_bytes(rows))
