@@ -23,11 +23,14 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -314,14 +317,21 @@ def attachment(response, filterset, extension):
 def api_rate_limit(view):
     """Count an export against the API's rate limit: the same throttle classes, scope and
     counters as /api/, so that the heaviest responses cannot be fetched more often than a page
-    of the API. Over the limit: 429 with ``Retry-After``, like the API."""
+    of the API. Over the limit: 429 with ``Retry-After``, like the API.
+
+    The throttles see the request as the API's views do (a DRF request with the API's
+    authentication, none): given Django's own request, asking for its user would read the
+    session, and a response that read the session is never compressed (busanportal/http.py)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        api_request = Request(
+            request, authenticators=[auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+        )
         waits = []
         for throttle_class in api_settings.DEFAULT_THROTTLE_CLASSES:
             throttle = throttle_class()
-            if not throttle.allow_request(request, None):
+            if not throttle.allow_request(api_request, None):
                 waits.append(throttle.wait())
         if waits:
             wait = max((w for w in waits if w is not None), default=None)
@@ -410,6 +420,7 @@ def export_json(request):
 AMOUNT_FORMAT = "#,##0"
 INTEGER_FORMAT = "0"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Widths in characters, from the header's length within these bounds.
 MIN_WIDTH, MAX_WIDTH = 10, 60
@@ -424,16 +435,30 @@ def is_amount(column) -> bool:
 
 def xlsx_cell(sheet, value, number_format: str):
     """A typed cell: numbers and dates as such; text always as text, even "=1+1", so that
-    nothing an official typed can run as a formula."""
+    nothing an official typed can run as a formula: a string cell, kept exactly as typed (no
+    apostrophe added, unlike the CSV), and one that starts with a formula character is marked
+    with Excel's quote prefix so that it stays text when a reader edits it. Lazy translations
+    are text; the control characters a worksheet cannot hold (openpyxl refuses them) are
+    dropped."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, datetime):
         # Spreadsheets have no time zones: the local (Seoul) time, as the site shows it.
-        value = timezone.localtime(value).replace(tzinfo=None)
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.replace(tzinfo=None)
+    elif isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
     elif isinstance(value, datetime):
         cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, int):
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, int) and not isinstance(value, bool):
         cell.number_format = number_format
     return cell
 

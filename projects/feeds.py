@@ -30,8 +30,8 @@ from sectors.models import Sector
 
 # Enough for a reader to catch up after a busy week; the contract asks for at least 20.
 FEED_LENGTH = 50
-# Fields whose change is bookkeeping, not news.
-UNREPORTED_FIELDS = {"updated_at", "created_at", "position"}
+# Fields whose change is bookkeeping, not news ("version" is django-concurrency's counter).
+UNREPORTED_FIELDS = {"updated_at", "created_at", "position", "version"}
 
 #: ETag from the body and 304 for a matching If-None-Match, as ConditionalGetMiddleware does.
 conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
@@ -94,7 +94,13 @@ def recently_changed(queryset):
 
 def with_latest_changes(projects) -> list:
     """The projects, each with ``latest_change``: the names of the fields its latest recorded
-    edit changed ([] for a new entry, None when no history was recorded). One query for all."""
+    edit changed ([] for a new entry, None when no history was recorded or the edit changed
+    only links). One query for all.
+
+    The project's links (sectors, places, organisations) are versioned too, but comparing
+    them would take queries per project: they are left out of the comparison. A version that
+    changed only links right after the project was created (a project is saved, then given its
+    sectors) is part of the addition."""
     projects = list(projects)
     history = Project.history.filter(id__in=[project.pk for project in projects]).order_by(
         "id", "-history_date", "-history_id"
@@ -104,14 +110,22 @@ def with_latest_changes(projects) -> list:
         records = last_two.setdefault(record.id, [])
         if len(records) < 2:
             records.append(record)
+    links = {field.name for field in Project._meta.many_to_many}
+    excluded = sorted(UNREPORTED_FIELDS | links)
     for project in projects:
         records = last_two.get(project.pk, [])
         if len(records) == 2:
-            delta = records[0].diff_against(records[1])
+            latest, earlier = records
+            delta = latest.diff_against(earlier, excluded_fields=excluded)
             changed = [name for name in delta.changed_fields if name not in UNREPORTED_FIELDS]
-            project.latest_change = [
-                str(Project._meta.get_field(name).verbose_name) for name in changed
-            ]
+            if changed:
+                project.latest_change = [
+                    str(Project._meta.get_field(name).verbose_name) for name in changed
+                ]
+            elif earlier.history_type == "+":
+                project.latest_change = []  # its links given right after it was added
+            else:
+                project.latest_change = None  # only its links changed
         else:
             project.latest_change = [] if records else None
     return projects

@@ -71,8 +71,9 @@ def test_an_unpublished_project_is_not_in_the_feed(client):
 def test_a_sector_feed_has_only_that_sectors_projects(client):
     links = entry_links(feed(client, "/feeds/sectors/robotics/"))
     expected = Project.objects.published().in_sectors(["robotics"])
+    # Each entry links to its project's change log (what changed, when and why).
     assert sorted(links) == sorted(
-        f"http://testserver{project.get_absolute_url()}" for project in expected
+        f"http://testserver/projects/{project.slug}/changes/" for project in expected
     )
 
 
@@ -164,9 +165,10 @@ def test_each_entry_has_its_own_updated_time(client):
     Project.objects.filter(pk=older.pk).update(updated_at=now + timedelta(days=1))
     Project.objects.filter(pk=newer.pk).update(updated_at=now + timedelta(days=2))
     parsed = feedparser.parse(client.get("/feeds/projects/").content)
-    updated = {entry.link.rsplit("/", 2)[-2]: entry.updated_parsed for entry in parsed.entries}
+    # Each entry links to its project's change log, /projects/<slug>/changes/.
+    updated = {entry.link.rsplit("/", 3)[-3]: entry.updated_parsed for entry in parsed.entries}
     assert updated["newer-one"] > updated["older-one"]
-    assert parsed.entries[0].link.endswith("/newer-one/")
+    assert parsed.entries[0].link.endswith("/newer-one/changes/")
 
 
 def test_an_entry_says_what_changed(client):
