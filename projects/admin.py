@@ -40,7 +40,7 @@ from projects.forms import (
     QuantityAdminForm,
     UniqueKeyInlineFormSet,
 )
-from projects.history import hold_version, record_held_version
+from projects.history import ChangeKind, hold_version, record_held_version
 from projects.models import (
     Budget,
     Organisation,
@@ -884,8 +884,16 @@ def resolve_report(report, user, status):
     if status != ProblemReportStatus.RESOLVED:
         report.resolved_change = None
     change = report.resolved_change
-    if change is not None and not change.history_change_reason:
-        type(change).objects.filter(pk=change.pk).update(history_change_reason=READER_REPORT_REASON)
+    if change is None:
+        return
+    # The public change log then lists it as a correction (projects/changelog.py reads both).
+    marks = {}
+    if not change.history_change_reason:
+        marks["history_change_reason"] = READER_REPORT_REASON
+    if not change.change_kind:
+        marks["change_kind"] = ChangeKind.CORRECTION
+    if marks:
+        type(change).objects.filter(pk=change.pk).update(**marks)
 
 
 admin.site.login_form = AdminLoginForm

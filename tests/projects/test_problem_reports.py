@@ -187,6 +187,10 @@ def test_a_resolved_report_names_its_change_as_a_correction_by_a_reader(
     change.refresh_from_db()
     assert report.resolved_change == change
     assert change.history_change_reason == READER_REPORT_REASON
+    assert change.change_kind == "correction"
+    # The public change log lists it as a correction reported by a reader.
+    log = " ".join(client.get(f"/projects/{project.slug}/changes/").content.decode().split())
+    assert "Correction" in log and READER_REPORT_REASON in log
     # No personal data reaches the record the change log is built from.
     assert "reader@example.com" not in str(change.history_change_reason)
 
