@@ -56,7 +56,12 @@ from projects.models import (
     Strategy,
 )
 from projects.progress import progress_sentence
-from projects.resources import BudgetResource, PhaseResource, ProjectResource
+from projects.resources import (
+    BudgetResource,
+    PhaseResource,
+    ProgressUpdateResource,
+    ProjectResource,
+)
 from projects.spreadsheets import SpreadsheetAdminMixin
 
 #: How many phase and budget changes the project history page lists.
@@ -599,10 +604,12 @@ class ProjectAdmin(
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SafeAutocompleteAdminMixin, PortfolioHistoryAdmin):
-    """Progress reports: the city's dated word on how far a project has come."""
+class ProgressUpdateAdmin(SpreadsheetAdminMixin, SafeAutocompleteAdminMixin, PortfolioHistoryAdmin):
+    """Progress reports: the city's dated word on how far a project has come; spreadsheets."""
 
     form = ProgressUpdateAdminForm
+    resource_classes = (ProgressUpdateResource,)
+    import_template_name = "admin/projects/progressupdate/import.html"
     formfield_overrides = HTTPS_URLS
     list_display = (
         "project",

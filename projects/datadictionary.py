@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from projects.history import ChangeKind
 from projects.models import PhaseKind, ProjectStatus
 
 # Types, named once so that the /data/ page uses the same words for every field.
@@ -820,6 +821,129 @@ TABLES = [
             SOURCE_WORDS,
         ],
         ("project", "key"),
+        (("project", "projects", "slug"),),
+    ),
+    Table(
+        "progress_reports",
+        _("Progress reports"),
+        "추진 현황 보고",
+        _("The city's published, dated reports of how far each published project has come."),
+        [
+            DataField(
+                "id",
+                _("The report's identifier."),
+                INTEGER,
+                title_en="Identifier",
+                header_ko="식별 번호",
+            ),
+            PROJECT_REF,
+            DataField(
+                "as_of",
+                _("The date the report describes."),
+                DATE_OR_NULL,
+                title_en="As of",
+                header_ko="기준일",
+            ),
+            DataField(
+                "status",
+                _("The project's stage on that date (Open Contracting project statuses)."),
+                TEXT,
+                title_en="Status",
+                header_ko="추진 상태",
+                choices=tuple(ProjectStatus.values),
+            ),
+            DataField(
+                "progress_percent",
+                _("How far the project had come, 0 to 100; empty when the report gives none."),
+                PERCENT_OR_NULL,
+                PERCENT,
+                title_en="Progress (%)",
+                header_ko="진척률(%)",
+            ),
+            DataField(
+                "note_en",
+                _("What happened, in English."),
+                TEXT_OR_EMPTY,
+                title_en="Note (English)",
+                header_ko="비고(영문)",
+            ),
+            DataField(
+                "note_ko",
+                _("What happened, in Korean."),
+                TEXT_OR_EMPTY,
+                title_en="Note (Korean)",
+                header_ko="비고(국문)",
+            ),
+            DataField(
+                "source_title",
+                _("The document, report or web page the report rests on."),
+                TEXT,
+                title_en="Source (title)",
+                header_ko="출처(제목)",
+            ),
+            DataField(
+                "source_url",
+                _("Where anyone can read the source."),
+                URL,
+                title_en="Source (web address)",
+                header_ko="출처(주소)",
+            ),
+        ],
+        ("id",),
+        (("project", "projects", "slug"),),
+    ),
+    Table(
+        "changes",
+        _("Changes"),
+        "변경 기록",
+        _("The public change log: every change to published content since the plan, newest first."),
+        [
+            DataField(
+                "id",
+                _("The change's identifier (its anchor in the change log)."),
+                SLUG,
+                title_en="Identifier",
+                header_ko="식별자",
+            ),
+            DataField(
+                "when",
+                _("When the change was made."),
+                DATETIME,
+                title_en="When",
+                header_ko="변경 시각",
+            ),
+            PROJECT_REF,
+            DataField(
+                "kind",
+                _("What kind of change it is; empty when none was given."),
+                TEXT_OR_EMPTY,
+                title_en="Kind",
+                header_ko="구분",
+                choices=tuple(ChangeKind.values),
+            ),
+            DataField(
+                "change",
+                _("What changed, in words (English)."),
+                TEXT,
+                title_en="What changed",
+                header_ko="변경 내용",
+            ),
+            DataField(
+                "reason",
+                _("The reason given for the change."),
+                TEXT_OR_EMPTY,
+                title_en="Reason",
+                header_ko="사유",
+            ),
+            DataField(
+                "source",
+                _("The source given for the change."),
+                TEXT_OR_EMPTY,
+                title_en="Source",
+                header_ko="근거",
+            ),
+        ],
+        ("id",),
         (("project", "projects", "slug"),),
     ),
     Table(

@@ -14,7 +14,7 @@ busan-portal.metadata.json`` gives facets and SQL on the same data. The file is 
 ``manage.py build_offline_copy`` and again, once, by the first request after the content
 version (``busanportal.cache``) has moved on: never on every request.
 
-To add a table (progress reports, the change log): add its ``Table`` to the dictionary and its
+To add a table: add its ``Table`` to the dictionary and its
 rows function to ``ROWS`` below; the package, the zip, the SQLite copy and the metadata follow.
 """
 
@@ -37,6 +37,7 @@ from django.views.decorators.http import require_safe
 
 from busanportal.cache import current_content_version
 from projects import datadictionary as dd
+from projects.changelog import build_entries, change_rows
 from projects.export import api_rate_limit, csv_records, local_iso
 from projects.linkeddata import (
     DATASET_DESCRIPTION,
@@ -47,7 +48,16 @@ from projects.linkeddata import (
     publisher_name,
     source_document,
 )
-from projects.models import Budget, Organisation, Phase, Place, Project, Quantity, SourceDocument
+from projects.models import (
+    Budget,
+    Organisation,
+    Phase,
+    Place,
+    ProgressUpdate,
+    Project,
+    Quantity,
+    SourceDocument,
+)
 from projects.selectors import programs_with_project_counts, sectors_with_project_counts
 from projects.serializers import permalink_builder
 
@@ -105,6 +115,38 @@ def part_rows(model, table: str) -> Callable:
             }
 
     return rows
+
+
+def progress_report_rows(request) -> Iterator[dict]:
+    """Published reports of published projects; never who entered them."""
+    names = [f.name for f in TABLES["progress_reports"].fields]
+    reports = (
+        ProgressUpdate.objects.published()
+        .filter(project__in=published_projects())
+        .select_related("project")
+        .order_by("project__slug", "as_of", "id")
+    )
+    for report in reports.iterator(chunk_size=CHUNK_SIZE):
+        yield {
+            name: report.project.slug if name == "project" else getattr(report, name)
+            for name in names
+        }
+
+
+def change_log_rows(request) -> Iterator[dict]:
+    """The public change log as /changes/ shows it (newest first); never the official's name."""
+    rows = list(change_rows(published_projects()))
+    for start in range(0, len(rows), CHUNK_SIZE):
+        for entry in build_entries(rows[start : start + CHUNK_SIZE]):
+            yield {
+                "id": entry.anchor,
+                "when": entry.when,
+                "project": entry.project.slug,
+                "kind": entry.kind or "",
+                "change": entry.summary,
+                "reason": entry.reason,
+                "source": entry.source,
+            }
 
 
 def sector_rows(request) -> Iterator[dict]:
@@ -165,6 +207,8 @@ ROWS: dict[str, Callable[..., Iterator[dict]]] = {
     "phases": part_rows(Phase, "phases"),
     "budgets": part_rows(Budget, "budgets"),
     "quantities": part_rows(Quantity, "quantities"),
+    "progress_reports": progress_report_rows,
+    "changes": change_log_rows,
     "sectors": sector_rows,
     "goals": goal_rows,
     "programs": program_rows,

@@ -22,8 +22,10 @@ Rules the officials rely on:
   official saved in between is overwritten. A blank version (a file written by hand) is not
   checked.
 
-Phases and budgets are imported the same way (``PhaseResource``, ``BudgetResource``), one row each,
-identified by their project's slug and their key, with Korean column headers that carry the
+Phases, budgets and progress reports are imported the same way (``PhaseResource``,
+``BudgetResource``, ``ProgressUpdateResource``), one row each,
+identified by their project's slug and their key (a progress report by its number, ``id``,
+blank for a new one), with Korean column headers that carry the
 field name in brackets, e.g. ``시작 연도 (start_year)``; a header that is just the field name
 (``start_year``) is read too. Errors are reported by field name (the name in the brackets).
 """
@@ -49,7 +51,9 @@ from projects.models import (
     PhaseKind,
     Place,
     Program,
+    ProgressUpdate,
     Project,
+    ProjectStatus,
     SourceDocument,
 )
 from sectors.models import Sector
@@ -598,4 +602,116 @@ BudgetResource = part_resource(
     },
     """Budgets as rows: ``금액(원) (amount_krw)`` in whole won (commas allowed); a blank year
     is "not stated".""",
+)
+
+
+# Progress reports ----------------------------------------------------------------------------
+
+#: The columns of a progress report spreadsheet, with their Korean header text, in order. A
+#: report has no key of its own: ``번호 (id)`` is its number, from an export; blank adds a report.
+PROGRESS_UPDATE_HEADERS = {
+    "id": "번호",
+    "project": "사업",
+    "as_of": "기준일",
+    "status": "상태",
+    "progress_percent": "진척률(%)",
+    "note_en": "설명(영어)",
+    "note_ko": "설명(한국어)",
+    "source_title": "출처(제목)",
+    "source_url": "출처(주소)",
+    "is_published": "공개",
+    VERSION_FIELD: "버전",
+}
+
+
+class ProgressUpdateResourceBase(PortfolioResourceMixin, resources.ModelResource):
+    """Progress reports as rows: the project named by its slug, ``기준일 (as_of)`` as
+    YYYY-MM-DD, ``상태 (status)`` one of the status codes, ``진척률(%) (progress_percent)`` 0 to
+    100 or blank. A blank ``번호 (id)`` adds a report, entered by the importing official; a
+    number updates that report. Each row is checked with the report's own rules (date not in the
+    future nor before 1900, a source with an http or https address)."""
+
+    HEADERS = PROGRESS_UPDATE_HEADERS
+
+    def before_import(self, dataset, **kwargs):
+        """Accept bare field names as headers; a file without the number column adds reports."""
+        canonical = {name: korean_header(text, name) for name, text in self.HEADERS.items()}
+        if dataset.headers:
+            dataset.headers = [
+                canonical.get(str(header).strip(), str(header).strip())
+                for header in dataset.headers
+            ]
+            if canonical["id"] not in dataset.headers:
+                dataset.insert_col(0, [""] * dataset.height, header=canonical["id"])
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        number = self.fields["id"]
+        try:
+            given = number.clean(row) if number.column_name in row else None
+        except ValueError as error:
+            errors["id"] = [str(error)]
+            given = None
+        if instance.pk is None and given is not None:
+            errors["id"] = [
+                _("There is no progress report number %(number)s. Leave it blank to add one.")
+                % {"number": given}
+            ]
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        user = kwargs.get("user")
+        new = instance.pk is None and instance.entered_by_id is None
+        if new and user is not None and user.is_authenticated:
+            instance.entered_by = user
+
+    def export(self, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = self.get_queryset()
+        return super().export(queryset=queryset.select_related("project"), **kwargs)
+
+
+class _ProgressUpdateMeta:
+    model = ProgressUpdate
+    fields = tuple(PROGRESS_UPDATE_HEADERS)
+    export_order = tuple(PROGRESS_UPDATE_HEADERS)
+    import_id_fields = ("id",)
+    clean_model_instances = True
+    use_transactions = True
+    skip_unchanged = True
+    report_skipped = True
+
+
+ProgressUpdateResource = type(
+    "ProgressUpdateResource",
+    (ProgressUpdateResourceBase,),
+    {
+        **part_fields(
+            PROGRESS_UPDATE_HEADERS,
+            {
+                "id": NullableNumberWidget(),
+                "project": SlugForeignKeyWidget(Project),
+                "as_of": widgets.DateWidget(),
+                "status": ChoiceWidget(ProjectStatus),
+                "progress_percent": NullableNumberWidget(),
+                "is_published": YesNoWidget(),
+                VERSION_FIELD: WholeNumberWidget(),
+            },
+        ),
+        "Meta": _ProgressUpdateMeta,
+        "__doc__": ProgressUpdateResourceBase.__doc__,
+        "__module__": __name__,
+    },
 )

@@ -1,4 +1,5 @@
-"""Spreadsheet import and export in the admin, the same for projects, phases and budgets.
+"""Spreadsheet import and export in the admin, the same for projects, phases, budgets and
+progress reports.
 
 ``SpreadsheetAdminMixin`` gives a model admin django-import-export's two-step import (upload,
 preview with every row and column error, confirm) and its export, as CSV (UTF-8 with a

@@ -15,8 +15,15 @@ from django.test.utils import CaptureQueriesContext
 from frictionless import validate
 
 from projects import datapackage
-from projects.models import Project, ProjectStatus
-from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory, create_many_projects
+from projects.history import ChangeKind
+from projects.models import ProgressUpdate, Project, ProjectStatus
+from tests.factories import (
+    BudgetFactory,
+    PhaseFactory,
+    ProgressUpdateFactory,
+    ProjectFactory,
+    create_many_projects,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +35,8 @@ TABLE_NAMES = [
     "phases",
     "budgets",
     "quantities",
+    "progress_reports",
+    "changes",
     "sectors",
     "goals",
     "programs",
@@ -96,10 +105,25 @@ def test_table_schemas_come_from_the_data_dictionary(package):
     assert resources["phases"]["primaryKey"] == ["project", "key"]
 
 
-def test_frictionless_finds_the_package_valid(client, tmp_path):
+def with_a_report_and_a_change():
+    """A published project with a phase, a budget, two progress reports (one a draft) and a
+    recorded change, so that no table of the package is empty."""
     project = ProjectFactory(slug="with-parts", title_en='Quotes "and", commas; R&D')
-    PhaseFactory(project=project)
+    phase = PhaseFactory(project=project)
     BudgetFactory(project=project, amount_krw=12)
+    ProgressUpdateFactory(project=project, note_en='Said "so", and; more')
+    ProgressUpdateFactory(project=project, progress_percent=None, is_published=False)
+    ProgressUpdateFactory(project=ProjectFactory(slug="hidden", is_published=False))
+    phase.end_year = 2031
+    phase._change_kind = ChangeKind.AMENDMENT
+    phase._change_reason = "The city moved the end, said the report."
+    phase._change_source = "Busan press release"
+    phase.save()
+    return project
+
+
+def test_frictionless_finds_the_package_valid(client, tmp_path):
+    with_a_report_and_a_change()
     report = validate(unzipped(client, tmp_path))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert report.stats["errors"] == 0
@@ -123,6 +147,26 @@ def test_the_row_counts_equal_the_apis(client):
     assert len(table(client, "project_sectors")) == sum(len(p["sectors"]) for p in projects)
     assert len(table(client, "sectors")) == len(client.get("/api/sectors/").json())
     assert len(table(client, "programs")) == len(client.get("/api/programs/").json())
+
+
+def test_the_progress_reports_and_changes_tables_match_the_reports_and_the_change_log(client):
+    with_a_report_and_a_change()
+    reports = table(client, "progress_reports")
+    published = ProgressUpdate.objects.published().filter(project__is_published=True)
+    assert len(reports) == published.count() >= 1
+    assert {row["project"] for row in reports} <= {row["slug"] for row in table(client, "projects")}
+    assert "entered_by" not in reports[0]
+    changes = table(client, "changes")
+    page = client.get("/changes/")
+    assert len(changes) == page.context["page"].paginator.count >= 1
+    assert len(changes) == len(page.context["entries"])
+    (change,) = [row for row in changes if row["id"].startswith("change-phase-")]
+    assert change["project"] == "with-parts"
+    assert change["kind"] == "amendment"
+    assert change["reason"] == "The city moved the end, said the report."
+    assert change["source"] == "Busan press release"
+    assert "2031" in change["change"]
+    assert "user" not in change and "history_user" not in change
 
 
 def test_unpublished_projects_are_in_no_table(client):

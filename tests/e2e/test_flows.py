@@ -156,7 +156,9 @@ def test_official_amends_a_planned_end_year_and_the_public_sees_the_change_and_i
     page.locator("input[name='_save']").first.click()  # the admin repeats it at the top
     # Refused: a planned date changed with no kind and no reason; the message is in the row.
     reason = phases.locator("textarea[name$='-0-change_reason']")
-    expect(reason.locator("xpath=..")).to_contain_text("Give the reason for the change")
+    # The stacked row lays short fields side by side; the message stands in the field's own box.
+    field_box = reason.locator("xpath=ancestor::div[contains(@class, 'form-row')][1]")
+    expect(field_box).to_contain_text("Give the reason for the change")
     expect(phases.locator("input[name$='-0-end_year']")).to_have_value("2020")  # nothing lost
 
     phases.locator("select[name$='-0-change_kind']").select_option("amendment")
