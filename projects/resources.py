@@ -269,6 +269,8 @@ class PortfolioResourceMixin:
         if kwargs.get("change_reason"):
             reason = f"{reason}: {kwargs['change_reason']}"
         instance._change_reason = reason
+        # The kind chosen on the import form: the public change log lists the row under it.
+        instance._change_kind = kwargs.get("change_kind") or ""
 
 
 class ProjectResource(PortfolioResourceMixin, resources.ModelResource):

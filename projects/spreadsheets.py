@@ -6,7 +6,8 @@ preview with every row and column error, confirm) and its export, as CSV (UTF-8 
 byte-order mark, which Excel needs for Korean) or XLSX, with:
 
 * all or nothing: one invalid row and nothing is saved, also at the confirmation step;
-* a reason typed on the import form, recorded in each imported row's history with the file name;
+* a kind of change and a reason chosen on the import form, recorded in each imported row's
+  history with the file name, so that the public change log lists them;
 * an empty template to download per kind (the column headers only), to start a file from;
 * both permissions (add and change) needed to import, view to export.
 """
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
+
+from projects.history import CHOSEN_KINDS
 
 #: Longest reason an official can give for an import (the history's change-reason column).
 REASON_MAX_LENGTH = 90
@@ -33,16 +36,32 @@ def reason_field():
     )
 
 
-class ImportWithReasonForm(ImportForm):
-    """The upload step, with the reason for the change."""
+def kind_field():
+    return forms.ChoiceField(
+        label=_("Kind of change"),
+        choices=[("", "---------"), *[(kind.value, kind.label) for kind in CHOSEN_KINDS]],
+        required=False,
+        help_text=_(
+            "Correction: the portal had it wrong. Amendment: the city changed the plan. "
+            "Shown to the public in the change log."
+        ),
+    )
 
+
+class ImportWithReasonForm(ImportForm):
+    """The upload step, with the kind of change and its reason."""
+
+    kind = kind_field()
     reason = reason_field()
-    field_order = ["resource", "import_file", "format", "reason"]
+    field_order = ["resource", "import_file", "format", "kind", "reason"]
 
 
 class ConfirmImportWithReasonForm(ConfirmImportForm):
-    """The confirmation step, carrying the reason typed at the upload."""
+    """The confirmation step, carrying the kind and reason chosen at the upload."""
 
+    kind = forms.ChoiceField(
+        widget=forms.HiddenInput(), required=False, choices=kind_field().choices
+    )
     reason = forms.CharField(
         widget=forms.HiddenInput(), required=False, max_length=REASON_MAX_LENGTH
     )
@@ -72,16 +91,19 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
             initial["reason"] = import_form.cleaned_data.get("reason", "")
+            initial["kind"] = import_form.cleaned_data.get("kind", "")
         return initial
 
     def get_import_data_kwargs(self, **kwargs):
         form = kwargs.get("form")
         reason = form.cleaned_data.get("reason", "") if form is not None else ""
+        kind = form.cleaned_data.get("kind", "") if form is not None else ""
         data_kwargs = super().get_import_data_kwargs(**kwargs)
         # Roll the whole file back on any invalid row, also at the confirmation step (data may
         # have changed since the preview).
         data_kwargs["rollback_on_validation_errors"] = True
         data_kwargs["change_reason"] = reason.strip()
+        data_kwargs["change_kind"] = kind
         return data_kwargs
 
     def process_result(self, result, request):

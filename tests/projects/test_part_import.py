@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from projects.models import Budget, Phase, Project
@@ -37,13 +38,14 @@ def csv_bytes(rows):
     return buffer.getvalue().encode("utf-8")
 
 
-def upload(client, model_name, content, name="file.csv", reason=REASON):
+def upload(client, model_name, content, name="file.csv", reason=REASON, kind=""):
     return client.post(
         urls(model_name)["import"],
         {
             "resource": "0",
             "format": FORMAT["csv"],
             "import_file": SimpleUploadedFile(name, content),
+            "kind": kind,
             "reason": reason,
         },
     )
@@ -119,6 +121,20 @@ def test_an_imported_phase_is_in_its_history_with_user_file_and_reason(editor_cl
     record = Phase.history.get(key="operation")
     assert record.history_user == editor
     assert record.history_change_reason == f"Imported from phases-2026.csv: {REASON}"
+
+
+def test_an_imported_change_is_in_the_change_log_with_the_kind_and_reason_given(editor_client):
+    phase = Phase.objects.filter(project__slug=PROJECT_SLUG).order_by("position").first()
+    row = {"사업 (project)": PROJECT_SLUG, "키 (key)": phase.key, "종료 연도 (end_year)": "2030"}
+    rows = [r for r in export_rows(editor_client, "phase") if r["키 (key)"] == phase.key]
+    changed = {**rows[0], **row}
+    preview = upload(editor_client, "phase", csv_bytes([changed]), kind="amendment")
+    assert confirm(editor_client, "phase", preview).status_code == 302
+    record = Phase.history.filter(id=phase.pk).latest("history_date")
+    assert record.change_kind == "amendment"
+    assert record.history_change_reason.endswith(REASON)
+    log = " ".join(Client().get(f"/projects/{PROJECT_SLUG}/changes/").content.decode().split())
+    assert "Amendment of the plan" in log and REASON in log
 
 
 def test_bare_field_names_are_read_as_headers(editor_client):
