@@ -106,12 +106,14 @@ def replica(workdir, prepared):
 
 def official_session(site: Site) -> dict:
     """A signed-in official's cookie, made the way the admin's sign-in makes one."""
-    key = site.shell(
-        "from django.contrib.auth.models import User; from django.test import Client; "
+    # The cookie's name is the deployment's (``__Host-sessionid`` where cookies are secure).
+    cookie = site.shell(
+        "from django.conf import settings; from django.contrib.auth.models import User; "
+        "from django.test import Client; "
         f"c = Client(); c.force_login(User.objects.get(username='{OFFICIAL}')); "
-        "print(c.cookies['sessionid'].value)"
+        "name = settings.SESSION_COOKIE_NAME; print(f'{name}={c.cookies[name].value}')"
     )
-    return {"Cookie": f"sessionid={key}"}
+    return {"Cookie": cookie}
 
 
 def warm_up(site: Site):
