@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -318,30 +318,6 @@ class ProjectQuerySet(models.QuerySet):
         )
         return self.annotate(first_year=Subquery(earliest.values("active_start")[:1]))
 
-    def with_span_bounds(self):
-        """Annotate what ``Project.span`` needs without fetching the phases (one query for many
-        projects): the earliest active start, the latest active year and the number of
-        open-ended phases, each phase on its actual dates once reported, else its planned ones
-        (as ``Phase.active_*``)."""
-        reported = Q(phases__actual_start_year__isnull=False)
-        start = Case(When(reported, then="phases__actual_start_year"), default="phases__start_year")
-        last = Case(
-            When(
-                reported,
-                then=Coalesce("phases__actual_end_year", "phases__actual_start_year"),
-            ),
-            default=Coalesce("phases__end_year", "phases__start_year"),
-        )
-        period = Q(phases__kind=PhaseKind.PERIOD)
-        open_ended = (reported & period & Q(phases__actual_end_year__isnull=True)) | (
-            ~reported & period & Q(phases__end_year__isnull=True)
-        )
-        return self.annotate(
-            span_first=Min(start),
-            span_last=Max(last),
-            span_open=Count("phases", filter=open_ended),
-        )
-
     def with_budget_total(self):
         """Annotate ``budget_total_krw``: the sum of stated budgets, None when none is stated."""
         if "budget_total_krw" in self.query.annotations:
@@ -373,7 +349,7 @@ class ProjectQuerySet(models.QuerySet):
         reports = ProgressUpdate.objects.published().latest_first()
         related = models.Prefetch(
             "related",
-            queryset=Project.objects.published().with_span_bounds(),
+            queryset=Project.objects.published(),
             to_attr="related_published",
         )
         return (
@@ -592,12 +568,8 @@ class Project(SluggedModel):
     @property
     def span(self) -> Span | None:
         """The union of the phases' years (actual where reported, else planned: see
-        ``phase_overlaps``); None for an undated project. Uses the ``with_span_bounds``
-        annotations when present, else the prefetched phases, else the derived columns."""
-        if hasattr(self, "span_first"):
-            if self.span_first is None:
-                return None
-            return Span(self.span_first, None if self.span_open else self.span_last)
+        ``phase_overlaps``); None for an undated project. Uses the prefetched phases, else the
+        derived columns kept by ``projects.facts``."""
         if "phases" not in getattr(self, "_prefetched_objects_cache", {}):
             if self.span_start is None:
                 return None
