@@ -101,11 +101,19 @@ def current_content_version(known: float | None = None) -> float:
 def bump_content_version() -> float:
     """Move the content version on, so that every page cached until now is missed.
 
-    The new version is at least one whole second later than the old one: ``Last-Modified``
-    has a resolution of one second, and two edits within a second must still differ there.
+    The new version is normally a whole second later than the old one: ``Last-Modified`` has a
+    resolution of one second, and two edits within a second should still differ there. That
+    second is borrowed from the future, though, and a burst of writes (an import, each save's
+    two moves) would push the version ever further ahead of the clock: ``Last-Modified`` in the
+    future and, behind a replica, every page kept only for the replica's lag long after the
+    burst. So the version runs at most one second ahead; within a burst it moves on by a
+    millisecond, and pages differ there by their ETag alone (``Last-Modified`` is a weak
+    validator within a second anyway, RFC 9110 8.8.2.2).
     """
     previous = cache.get(VERSION_KEY) or 0
-    version = max(time.time(), math.floor(previous) + 1)
+    now = time.time()
+    next_second = math.floor(previous) + 1
+    version = max(now, next_second if next_second <= now + 1 else previous + 0.001)
     cache.set(VERSION_KEY, version, timeout=None)
     return version
 

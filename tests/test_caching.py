@@ -260,6 +260,21 @@ def test_the_version_moves_on_again_when_the_write_commits(
     assert client.get("/projects/")["X-Cache"] == "MISS"
 
 
+def test_a_burst_of_changes_keeps_the_version_within_a_second_of_the_clock():
+    import time
+
+    versions = [page_cache.bump_content_version() for _ in range(50)]
+    assert versions == sorted(set(versions))  # each change still misses every page before it
+    assert versions[-1] - time.time() <= 1.0
+
+
+def test_changes_a_second_apart_differ_in_last_modified():
+    first = page_cache.bump_content_version()
+    with mock.patch("busanportal.cache.time.time", return_value=first + 1.0):
+        second = page_cache.bump_content_version()
+    assert int(second) > int(first)
+
+
 def test_a_lost_version_misses_every_page(client):
     client.get("/projects/")
     cache.delete(page_cache.VERSION_KEY)
