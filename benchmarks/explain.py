@@ -32,7 +32,7 @@ PAGES = [
     "/projects/?sort=title",
     "/ko/projects/?sort=title",
     "/projects/?sort=updated",
-    "/projects/?status=planned&program=cloud-iot",
+    "/projects/?status=implementation&program=cloud-iot",
     "/projects/?year=undated",
     "/projects/?page=300",
     "/projects/offshore-wind-farm/",

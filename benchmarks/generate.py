@@ -87,7 +87,9 @@ VERBS = [
     ("Designate", "지정"),
     ("Develop", "육성"),
 ]
-STATUSES = ["not-stated"] * 6 + ["planned"] * 2 + ["in-progress"] * 3 + ["completed"] * 2
+STATUSES = (
+    ["not-stated"] * 6 + ["identification"] + ["preparation"] * 2 + ["implementation"] * 3 + ["completed"] * 2
+)
 
 
 def slugify_ascii(text: str) -> str:
@@ -125,7 +127,7 @@ def generated_project(n, rng, sectors, programs, document):
         source_document=document,
         program=rng.choice(programs) if rng.random() > 0.02 else None,
         primary_sector=primary,
-        status=rng.choice(STATUSES),
+        current_status=rng.choice(STATUSES),
         is_published=rng.random() < 0.97,
         is_featured=False,
         position=1000 + n,

@@ -35,7 +35,7 @@ PAGES = {
     "/projects/?sector=it&year=2016": 7,
     "/projects/?status=not-stated&year=2015": 6,
     "/projects/?sector=it&program=cloud-iot": 8,
-    "/projects/?sector=it&sector=marine&year=2016&status=planned&program=cloud-iot&q=port"
+    "/projects/?sector=it&sector=marine&year=2016&status=implementation&program=cloud-iot&q=port"
     "&sort=-budget": 7,
     "/projects/?year=undated&sort=start": 6,
     "/projects/?q=robot&sort=-start": 6,
