@@ -173,8 +173,8 @@ def dataset_json_ld(request) -> dict:
     return dataset
 
 
-def project_json_ld(request, project) -> dict:
-    """schema.org ``Project`` for a project's page."""
+def project_json_ld(request, project, labels) -> dict:
+    """schema.org ``Project`` for a project's page (``labels``: its ``ProjectLabels``)."""
     url = absolute(request, project.get_absolute_url())
     with translation.override("en"):
         identifier = absolute(request, project.get_absolute_url()) + "#project"
@@ -185,8 +185,8 @@ def project_json_ld(request, project) -> dict:
         "identifier": project.slug,
         "name": project.title,
         "url": url,
-        "keywords": [sector.name for sector in project.sectors.all()],
-        "location": [{"@type": "Place", "name": place.name} for place in project.places.all()],
+        "keywords": [sector.name for sector in labels.sectors],
+        "location": [{"@type": "Place", "name": place.name} for place in labels.places],
         "subjectOf": {"@type": "Dataset", "@id": dataset_iri(request)},
     }
     other = project.title_ko if translation.get_language() != "ko" else project.title_en

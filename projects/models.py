@@ -343,9 +343,10 @@ class ProjectQuerySet(models.QuerySet):
         return self.prefetch_related("phases")
 
     def for_detail(self):
-        """Everything a project page shows, fetched in a fixed number of queries; its published
-        progress reports, newest first, as ``published_reports``, and its published related
-        projects, each with its years, as ``related_published`` (one query)."""
+        """Everything a project page shows but its sectors, places and organisations
+        (``selectors.project_labels`` reads those in one query), fetched in a fixed number of
+        queries; its published progress reports, newest first, as ``published_reports``, and
+        its published related projects, each with its years, as ``related_published``."""
         reports = ProgressUpdate.objects.published().latest_first()
         related = models.Prefetch(
             "related",
@@ -353,13 +354,10 @@ class ProjectQuerySet(models.QuerySet):
             to_attr="related_published",
         )
         return (
-            self.for_listing()
+            self.select_related("program__strategy", "primary_sector", "source_document")
             .with_phases()
-            .select_related("source_document")
             .prefetch_related(
                 "budgets",
-                "places",
-                "organisations",
                 "quantities",
                 models.Prefetch("progress_updates", queryset=reports, to_attr="published_reports"),
                 related,

@@ -25,6 +25,7 @@ from projects.selectors import (
     offered_facets,
     page_of_projects,
     project_facets,
+    project_labels,
     sectors_with_project_counts,
 )
 from sectors.models import Sector
@@ -110,14 +111,16 @@ def project_detail(request, slug):
         slug=slug,
     )
     came_from = ProjectFilterSet(request.GET, queryset=Project.objects.none())
+    labels = project_labels(project)
     context = {
         "project": project,
+        "labels": labels,
         "plan_month": month_of(project.plan_month),
         "provenance": mark_provenance(project),
         "timeline": build_timeline([project]),
         "back_chips": came_from.chips() if came_from.is_valid() else [],
         "back_query": list_query(came_from) if came_from.is_valid() else "",
-        "project_json_ld": project_json_ld(request, project),
+        "project_json_ld": project_json_ld(request, project, labels),
     }
     return render(request, "projects/detail.html", context)
 

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from projects.models import Organisation, Place
+from sectors.models import Sector
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,10 +93,11 @@ def test_an_unpublished_project_is_a_404(client):
 
 
 def test_detail_query_count(client, django_assert_num_queries):
-    # The project and its relations (the published progress reports and the related projects
-    # are one prefetch each), and one union of its parts' versions (the marks of changed facts);
-    # the plan's latest month is a subquery of the first.
-    with django_assert_num_queries(10):
+    # The project and its relations (its sectors, places and organisations are one union; the
+    # published progress reports and the related projects one prefetch each), and one union of
+    # its parts' versions (the marks of changed facts); the plan's latest month is a subquery of
+    # the first.
+    with django_assert_num_queries(8):
         client.get("/projects/export-research-reactor/")
 
 
@@ -125,3 +128,24 @@ def test_a_bad_filter_in_the_project_url_is_ignored(client):
     assert response.status_code == 200
     assert "Back to the list" not in response.content.decode()
     assert "<b>x</b>" not in response.content.decode()
+
+
+def test_the_page_names_sectors_places_and_organisations_in_their_order(client):
+    project = ProjectFactory(slug="many-names", primary_sector=Sector.objects.get(slug="it"))
+    project.sectors.set(Sector.objects.filter(slug__in=["green-energy", "it", "robotics"]))
+    project.places.set(Place.objects.all())
+    project.organisations.set(Organisation.objects.all())
+    body = client.get("/projects/many-names/").content.decode()
+
+    def order_shown(names):
+        return [
+            body.index(f">{name}<") if f">{name}<" in body else body.index(name) for name in names
+        ]
+
+    sectors = [s.name_en for s in Sector.objects.filter(slug__in=["green-energy", "it", "robotics"])]
+    places = list(Place.objects.order_by("name_en").values_list("name_en", flat=True))
+    organisations = list(Organisation.objects.order_by("name_en").values_list("name_en", flat=True))
+    assert len(sectors) == 3 and len(places) >= 2 and len(organisations) >= 2
+    for names in (sectors, places, organisations):
+        assert order_shown(names) == sorted(order_shown(names))
+    assert "(primary)" in body.split(">IT (cloud, IoT, IT convergence)<")[1][:60]
