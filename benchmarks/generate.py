@@ -87,9 +87,8 @@ VERBS = [
     ("Designate", "지정"),
     ("Develop", "육성"),
 ]
-STATUSES = (
-    ["not-stated"] * 6 + ["identification"] + ["preparation"] * 2 + ["implementation"] * 3 + ["completed"] * 2
-)
+STATUSES = ["not-stated"] * 6 + ["identification"] + ["preparation"] * 2
+STATUSES += ["implementation"] * 3 + ["completed"] * 2
 
 
 def slugify_ascii(text: str) -> str:
