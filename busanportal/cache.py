@@ -132,7 +132,38 @@ def content_changed(sender=None, **kwargs):
         bump_content_version()
     except Exception:  # an official's save must not fail because the cache is down
         logger.exception("Page cache unreachable; content version not moved on")
-    transaction.on_commit(bump_content_version, robust=True)
+    connection = transaction.get_connection()
+    # Once per transaction: a save fires several signals (the row, its history, its links), and
+    # what runs after the commit (``after_content_change``) may count the whole portfolio.
+    # ``run_on_commit`` holds (savepoint ids, callable, robust) for each callback due.
+    if connection.in_atomic_block and any(
+        entry[1] is content_committed for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(content_committed, robust=True)
+
+
+#: Called, in order, each time a change to watched content has committed (after the content
+#: version moved on): apps register what they derive from the whole portfolio.
+_after_change: list = []
+
+
+def after_content_change(callback):
+    """Call ``callback()`` after each committed change of watched content (the page cache's
+    content version already moved on), once per transaction. An app registers it from its
+    ``AppConfig.ready()``; an exception is logged, never raised into the official's save."""
+    if callback not in _after_change:
+        _after_change.append(callback)
+
+
+def content_committed():
+    """On commit: move the content version on, then run the registered callbacks."""
+    bump_content_version()
+    for callback in _after_change:
+        try:
+            callback()
+        except Exception:
+            logger.exception("After-change callback %r failed", callback)
 
 
 def watch_models(*models):
@@ -236,6 +267,12 @@ def _lifetime(version: float) -> int:
     if lag and time.time() - version < lag:
         return lag
     return settings.PAGE_CACHE_SECONDS
+
+
+def keep_seconds() -> int:
+    """How long to keep something derived from the data as read now (a page, a count): the
+    page cache's lifetime, or only the replica's lag just after a change (``_lifetime``)."""
+    return _lifetime(current_content_version())
 
 
 def _revalidation_headers(response: HttpResponse, version: float):

@@ -11,8 +11,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self):
-        from busanportal.cache import watch_models
-        from projects import document, history, models, search, signals
+        from busanportal.cache import after_content_change, watch_models
+        from projects import document, history, models, search, selectors, signals
 
         # Any change to the portfolio invalidates the cached public pages (busanportal/cache.py).
         watch_models(
@@ -27,6 +27,8 @@ class ProjectsConfig(AppConfig):
             models.Quantity,
             models.ProgressUpdate,
         )
+        # The whole portfolio's counts are counted once per committed change, not per page.
+        after_content_change(selectors.recount_portfolio)
         signals.connect_signals()
         history.connect_signals()
         search.connect_signals()

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from projects.models import Project
-from projects.selectors import build_timeline, sectors_with_project_counts
+from projects.selectors import build_timeline, portfolio_counts
 from sectors.models import Sector
 
 PAGE_SIZE = 50
@@ -12,7 +12,7 @@ PAGE_SIZE = 50
 
 def sector_list(request):
     """Every sector with its number of published projects."""
-    return render(request, "sectors/list.html", {"sectors": sectors_with_project_counts()})
+    return render(request, "sectors/list.html", {"sectors": portfolio_counts().sectors})
 
 
 def sector_detail(request, slug):

@@ -7,10 +7,12 @@ runs a fixed number of SQL queries whatever the number of projects.
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, IntegerField, Max, Min, Q, Sum, Value
 from django.utils import timezone
 
+from busanportal.cache import current_content_version, keep_seconds
 from busanportal.deadline import TIMED_OUT, run_within_budget
 from projects.filters import ProjectFilterSet
 from projects.models import (
@@ -77,6 +79,82 @@ def programs_with_project_counts(projects=None):
 
 
 @dataclass(frozen=True)
+class PortfolioCounts:
+    """The counts of the whole published portfolio: per status, sector, program and year, and
+    the key figures. Pages with no filter (the home page, the sector list, the unfiltered
+    list) and each facet whose other filters are all unset read them instead of counting."""
+
+    statuses: dict
+    sectors: list  # Sector objects annotated with project_count
+    programs: list  # Program objects annotated with project_count
+    years: list
+    undated: int
+    figures: "KeyFigures"
+
+
+def count_portfolio() -> PortfolioCounts:
+    """Count the whole published portfolio in four aggregates: the statuses and key figures
+    (one, over the project table's derived columns), the sectors, the programs, the years."""
+    published = Project.objects.published()
+    per_status = {
+        f"status_{number}": Count("pk", filter=Q(current_status=value))
+        for number, value in enumerate(ProjectStatus.values)
+    }
+    totals = published.aggregate(**per_status, **KEY_FIGURE_AGGREGATES)
+    years, undated = year_facet(published)
+    statuses = {
+        value: totals[f"status_{number}"]
+        for number, value in enumerate(ProjectStatus.values)
+        if totals[f"status_{number}"]
+    }
+    return PortfolioCounts(
+        statuses=statuses,
+        sectors=list(sectors_with_project_counts(published)),
+        programs=list(programs_with_project_counts(published)),
+        years=years,
+        undated=undated,
+        figures=key_figures_from(totals),
+    )
+
+
+def _portfolio_counts_key() -> str:
+    return f"portfolio-counts:{current_content_version()!r}"
+
+
+def kept_portfolio_counts() -> PortfolioCounts | None:
+    """The portfolio's counts as of the current content version (``busanportal.cache``), if
+    they were kept: they are counted once per change, when it commits (``recount_portfolio``,
+    called through ``after_content_change``), not on each page's first render after it. At
+    100,000 projects counting costs hundreds of milliseconds; reading them, one cache read."""
+    return cache.get(_portfolio_counts_key())
+
+
+def portfolio_counts() -> PortfolioCounts:
+    """The kept counts, or (a lost cache, a change not committed yet) counted now and kept."""
+    counts = kept_portfolio_counts()
+    if counts is None:
+        counts = count_portfolio()
+        # Read perhaps from a replica that lags: kept no longer than a page read with them.
+        cache.set(_portfolio_counts_key(), counts, timeout=keep_seconds())
+    return counts
+
+
+def recount_portfolio():
+    """After a committed change: count the portfolio for the new content version (read from
+    the primary: the writing request, or code outside a request, reads there)."""
+    cache.set(_portfolio_counts_key(), count_portfolio(), timeout=settings.PAGE_CACHE_SECONDS)
+
+
+def _counts_whole_portfolio(filterset: ProjectFilterSet, facet: str) -> bool:
+    """Whether the facet's counts are the whole portfolio's: its base is every published
+    project and no filter but its own (and the sort) is applied."""
+    others = set(filterset.applied) - {facet, "sort"}
+    if others or set(filterset.form.errors) - {facet}:
+        return False
+    return filterset.queryset.query.where == Project.objects.published().query.where
+
+
+@dataclass(frozen=True)
 class ProjectLabels:
     """The sectors, places and organisations a project's page names, in their display order."""
 
@@ -140,25 +218,40 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
     ``busanportal.deadline``): a facet that cannot finish in what is left of it is shown
     without counts, as Datasette does, instead of slowing the page.
     """
-    counted = run_within_budget(
-        settings.PORTAL_FACET_TIME_BUDGET_MS,
-        {
-            "status": lambda: dict(
-                filterset.queryset_without("status")
-                .order_by()
-                .values_list("current_status")
-                .annotate(count=Count("pk"))
-            ),
-            "sector": lambda: list(
-                sectors_with_project_counts(filterset.queryset_without("sector"))
-            ),
-            "year": lambda: year_facet(filterset.queryset_without("year")),
-            "program": lambda: list(
-                programs_with_project_counts(filterset.queryset_without("program"))
-            ),
-        },
-        using=filterset.queryset.db,
-    )
+    queries = {
+        "status": lambda: dict(
+            filterset.queryset_without("status")
+            .order_by()
+            .values_list("current_status")
+            .annotate(count=Count("pk"))
+        ),
+        "sector": lambda: list(sectors_with_project_counts(filterset.queryset_without("sector"))),
+        "year": lambda: year_facet(filterset.queryset_without("year")),
+        "program": lambda: list(
+            programs_with_project_counts(filterset.queryset_without("program"))
+        ),
+    }
+    # A facet whose other filters are all unset counts the whole portfolio: those counts are
+    # kept per change (``portfolio_counts``), so the unfiltered list counts nothing.
+    whole = [name for name in queries if _counts_whole_portfolio(filterset, name)]
+    portfolio = kept_portfolio_counts()
+    if portfolio is None and len(whole) == len(queries):
+        # Not kept (a lost cache): counting the whole portfolio costs what the four facets do.
+        portfolio = portfolio_counts()
+    counted = {}
+    if portfolio is not None:
+        kept = {
+            "status": portfolio.statuses,
+            "sector": portfolio.sectors,
+            "year": (portfolio.years, portfolio.undated),
+            "program": portfolio.programs,
+        }
+        counted = {name: kept[name] for name in whole}
+    rest = {name: query for name, query in queries.items() if name not in counted}
+    if rest:
+        counted |= run_within_budget(
+            settings.PORTAL_FACET_TIME_BUDGET_MS, rest, using=filterset.queryset.db
+        )
     timed_out = [name for name, result in counted.items() if result is TIMED_OUT]
     # A facet that timed out lists its choices without counts (project_count None).
     sectors = counted["sector"]
@@ -299,16 +392,19 @@ class KeyFigures:
     budget_total_krw: int | None
 
 
-def key_figures() -> KeyFigures:
-    """Headline numbers over the published portfolio, in one query over the project table's
-    derived columns (``projects.facts``), not its phases and budgets."""
-    figures = Project.objects.published().aggregate(
-        projects=Count("pk"),
-        with_budget=Count("pk", filter=Q(budget_sum_krw__isnull=False)),
-        first=Min("span_start"),
-        last=Max("span_end"),
-        total=Sum("budget_sum_krw"),
-    )
+#: The key figures as aggregates over the project table's derived columns (``projects.facts``),
+#: not its phases and budgets.
+KEY_FIGURE_AGGREGATES = {
+    "projects": Count("pk"),
+    "with_budget": Count("pk", filter=Q(budget_sum_krw__isnull=False)),
+    "first": Min("span_start"),
+    "last": Max("span_end"),
+    "total": Sum("budget_sum_krw"),
+}
+
+
+def key_figures_from(figures: dict) -> KeyFigures:
+    """Headline numbers over the published portfolio, from ``KEY_FIGURE_AGGREGATES``."""
     return KeyFigures(
         projects=figures["projects"],
         first_year=figures["first"],

@@ -21,12 +21,11 @@ from projects.models import Project, SourceDocument
 from projects.selectors import (
     build_timeline,
     filters_named_by,
-    key_figures,
     offered_facets,
     page_of_projects,
+    portfolio_counts,
     project_facets,
     project_labels,
-    sectors_with_project_counts,
 )
 from sectors.models import Sector
 
@@ -75,12 +74,13 @@ def home(request):
     document = (
         SourceDocument.objects.annotate(plan_month=plan_latest_month("pk")).order_by("slug").first()
     )
+    counts = portfolio_counts()
     context = {
         "document": document,
         "plan_month": month_of(document.plan_month) if document else None,
         "featured": published.filter(is_featured=True).for_listing(),
-        "figures": key_figures(),
-        "sectors": sectors_with_project_counts(),
+        "figures": counts.figures,
+        "sectors": counts.sectors,
     }
     return render(request, "projects/home.html", context)
 

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from projects.filters import ProjectFilterSet
 from projects.models import Phase, PhaseKind, ProgressUpdate, Project, phase_overlaps
-from projects.selectors import FACET_YEARS, year_facet
+from projects.selectors import FACET_YEARS, recount_portfolio, year_facet
 from tests import factories
 
 #: At most this many queries for any HTML page, whatever the number of projects (issues 10, 19).
@@ -28,7 +28,9 @@ CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL", "ROLLBACK TO SAVEPOINT
 
 #: page -> the data queries it runs today.
 PAGES = {
-    "/": 5,
+    # The whole portfolio's counts not kept (a lost cache): the home page and the unfiltered
+    # list count them (four aggregates) and keep them; KEPT_COUNT_PAGES reads them.
+    "/": 7,
     "/projects/": 6,
     "/projects/?sector=it&year=2016": 7,
     "/projects/?status=not-stated&year=2015": 6,
@@ -43,13 +45,27 @@ PAGES = {
     # UNION); its published progress reports; its related projects; the versions of its parts,
     # for the marks of changed facts.
     "/projects/offshore-wind-farm/": 8,
-    "/sectors/": 1,
+    "/sectors/": 4,
     "/sectors/it/": 5,
     "/timeline/": 6,
     "/timeline/?sector=it&program=cloud-iot": 8,
 }
 #: Pages whose facets run under the time limit (one block of transaction control each).
-WITH_FACETS = ("/projects/?", "/timeline/")
+WITH_FACETS = ("/projects/", "/timeline/")
+FACETS = {"status", "sector", "year", "program"}
+#: page -> its data queries once the whole portfolio's counts are kept (as after any committed
+#: change: ``selectors.recount_portfolio``). A facet with no other filter set reads them.
+KEPT_COUNT_PAGES = {
+    "/": 3,
+    "/sectors/": 0,
+    "/projects/": 2,
+    "/projects/?page=101": 2,
+    "/projects/?sort=-budget": 2,
+    "/timeline/": 2,
+    "/projects/?year=undated&sort=start": 5,
+    "/projects/?sector=it": 6,
+    "/projects/?sector=it&year=2016": 7,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -65,15 +81,27 @@ def split(captured):
     return data, control
 
 
-def assert_queries(client, path, expected):
+def facets_counted_live(path: str, counts_kept: bool) -> int:
+    """How many facets of ``path`` count under the time limit: none on a page without filters
+    (the whole portfolio's counts serve them); with the counts kept, those whose other filters
+    are all unset read them too."""
+    if not path.startswith(WITH_FACETS):
+        return 0
+    applied = set(QueryDict(path.partition("?")[2])) - {"sort", "page"}
+    if not applied:
+        return 0
+    return sum(1 for facet in FACETS if applied - {facet}) if counts_kept else len(FACETS)
+
+
+def assert_queries(client, path, expected, counts_kept=False):
     with CaptureQueriesContext(connection) as context:
         response = client.get(path)
     assert response.status_code == 200
     data, control = split(context.captured_queries)
     assert len(data) == expected, "\n".join(q["sql"] for q in data)
-    facets = path == "/projects/" or path.startswith(WITH_FACETS)
+    live = facets_counted_live(path, counts_kept)
     # SAVEPOINT, a SET LOCAL per facet and one lifting the limit, RELEASE.
-    assert len(control) == (7 if facets and connection.vendor == "postgresql" else 0)
+    assert len(control) == (live + 3 if live and connection.vendor == "postgresql" else 0)
 
 
 @pytest.fixture(scope="module")
@@ -137,8 +165,27 @@ def test_query_count_is_the_same_with_2000_more_projects(two_thousand_more, clie
     assert_queries(client, path, expected)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "expected"), KEPT_COUNT_PAGES.items())
+def test_with_the_portfolio_counts_kept_a_page_counts_only_what_its_filters_narrow(
+    client, path, expected
+):
+    recount_portfolio()
+    assert_queries(client, path, expected, counts_kept=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "expected"), KEPT_COUNT_PAGES.items())
+def test_kept_counts_cost_the_same_with_2000_more_projects(
+    two_thousand_more, client, path, expected
+):
+    recount_portfolio()
+    assert_queries(client, path, expected, counts_kept=True)
+
+
 def test_every_page_is_within_the_budget():
-    assert {path: n for path, n in {**PAGES, **REPORTED_PAGES}.items() if n > QUERY_BUDGET} == {}
+    pages = {**PAGES, **REPORTED_PAGES, **KEPT_COUNT_PAGES}
+    assert {path: n for path, n in pages.items() if n > QUERY_BUDGET} == {}
 
 
 # --- The year facet, computed in Python, against the rule in SQL ------------------------------

@@ -1,6 +1,9 @@
 """/: the plan in two sentences, highlights, key figures and sectors."""
 
 import pytest
+from django.core.cache import cache
+
+from projects.selectors import recount_portfolio
 
 pytestmark = pytest.mark.django_db
 
@@ -30,5 +33,11 @@ def test_sectors_link_to_the_filtered_list_with_counts(client):
 
 
 def test_home_query_count(client, django_assert_num_queries):
-    with django_assert_num_queries(5):
+    # The plan, the highlights and their sectors, and the whole portfolio's counts (four
+    # aggregates, kept for the next pages)...
+    with django_assert_num_queries(7):
+        client.get("/")
+    cache.clear()
+    recount_portfolio()  # ...which any committed change counts at once.
+    with django_assert_num_queries(3):
         client.get("/")

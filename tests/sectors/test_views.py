@@ -1,8 +1,10 @@
 """/sectors/ and /sectors/<slug>/."""
 
 import pytest
+from django.core.cache import cache
 
 from projects.models import Project
+from projects.selectors import recount_portfolio
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,11 @@ def test_sector_pages_hide_unpublished_projects(client, make_project):
 
 def test_sector_query_counts_are_constant(client, many_projects, django_assert_num_queries):
     assert Project.objects.count() == 525
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(4):  # the portfolio's counts, then kept
+        client.get("/sectors/")
+    cache.clear()
+    recount_portfolio()
+    with django_assert_num_queries(0):
         client.get("/sectors/")
     with django_assert_num_queries(5):  # sector, count, page, and two prefetches
         client.get("/sectors/footwear-textile/")
