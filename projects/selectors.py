@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from busanportal.cache import current_content_version, keep_seconds
 from busanportal.deadline import TIMED_OUT, run_within_budget
+from projects.changelog import month_of, plan_latest_month
 from projects.filters import ProjectFilterSet
 from projects.models import (
     OPEN_END_HORIZON,
@@ -25,6 +26,7 @@ from projects.models import (
     Project,
     ProjectStatus,
     ProjectYear,
+    SourceDocument,
 )
 from sectors.models import Sector
 
@@ -90,11 +92,15 @@ class PortfolioCounts:
     years: list
     undated: int
     figures: "KeyFigures"
+    # Source document id -> the latest month its plan mentions (``plan_latest_month``), which
+    # reads every phase and phase version of the document: kept here, not computed per page.
+    plan_months: dict
 
 
 def count_portfolio() -> PortfolioCounts:
-    """Count the whole published portfolio in four aggregates: the statuses and key figures
-    (one, over the project table's derived columns), the sectors, the programs, the years."""
+    """Count the whole published portfolio in four aggregates (the statuses and key figures
+    in one, over the project table's derived columns; the sectors; the programs; the years),
+    and find each plan's latest month (a fifth)."""
     published = Project.objects.published()
     per_status = {
         f"status_{number}": Count("pk", filter=Q(current_status=value))
@@ -114,6 +120,11 @@ def count_portfolio() -> PortfolioCounts:
         years=years,
         undated=undated,
         figures=key_figures_from(totals),
+        plan_months=dict(
+            SourceDocument.objects.annotate(month=plan_latest_month("pk")).values_list(
+                "pk", "month"
+            )
+        ),
     )
 
 
@@ -143,6 +154,34 @@ def recount_portfolio():
     """After a committed change: count the portfolio for the new content version (read from
     the primary: the writing request, or code outside a request, reads there)."""
     cache.set(_portfolio_counts_key(), count_portfolio(), timeout=settings.PAGE_CACHE_SECONDS)
+
+
+def plan_document() -> SourceDocument | None:
+    """The plan (the first source document) with ``plan_month``, the latest month it
+    mentions: kept with the portfolio's counts, or (not kept) computed in the same query."""
+    kept = kept_portfolio_counts()
+    documents = SourceDocument.objects.order_by("slug")
+    if kept is None:
+        documents = documents.annotate(plan_number=plan_latest_month("pk"))
+    document = documents.first()
+    if document is not None:
+        number = kept.plan_months.get(document.pk) if kept else document.plan_number
+        document.plan_month = month_of(number)
+    return document
+
+
+def project_for_page(slug: str) -> Project | None:
+    """The published project ``slug`` with everything its page shows (``for_detail``) and
+    ``plan_month``, the latest month its plan mentions (as ``plan_document``)."""
+    kept = kept_portfolio_counts()
+    projects = Project.objects.published().for_detail()
+    if kept is None:
+        projects = projects.annotate(plan_number=plan_latest_month("source_document"))
+    project = projects.filter(slug=slug).first()
+    if project is not None:
+        number = kept.plan_months.get(project.source_document_id) if kept else project.plan_number
+        project.plan_month = month_of(number)
+    return project
 
 
 def _counts_whole_portfolio(filterset: ProjectFilterSet, facet: str) -> bool:
@@ -234,10 +273,9 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
     # A facet whose other filters are all unset counts the whole portfolio: those counts are
     # kept per change (``portfolio_counts``), so the unfiltered list counts nothing.
     whole = [name for name in queries if _counts_whole_portfolio(filterset, name)]
-    portfolio = kept_portfolio_counts()
-    if portfolio is None and len(whole) == len(queries):
-        # Not kept (a lost cache): counting the whole portfolio costs what the four facets do.
-        portfolio = portfolio_counts()
+    # Not kept (a lost cache; the next change, the home page or the sector list keeps them
+    # again): every facet is counted, under the time limit.
+    portfolio = kept_portfolio_counts() if whole else None
     counted = {}
     if portfolio is not None:
         kept = {

@@ -5,26 +5,27 @@ and every query starts from ``Project.objects.published()``.
 """
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from projects.changelog import (
     build_entries,
     change_rows,
     mark_provenance,
-    month_of,
-    plan_latest_month,
 )
 from projects.filters import ProjectFilterSet
 from projects.forms import ChangeLogFilterForm
 from projects.linkeddata import project_json_ld
-from projects.models import Project, SourceDocument
+from projects.models import Project
 from projects.selectors import (
     build_timeline,
     filters_named_by,
     offered_facets,
     page_of_projects,
+    plan_document,
     portfolio_counts,
     project_facets,
+    project_for_page,
     project_labels,
 )
 from sectors.models import Sector
@@ -71,13 +72,11 @@ def filter_context(filterset) -> dict:
 def home(request):
     """The overview: the plan in two sentences, highlights, key figures and sectors."""
     published = Project.objects.published()
-    document = (
-        SourceDocument.objects.annotate(plan_month=plan_latest_month("pk")).order_by("slug").first()
-    )
+    document = plan_document()
     counts = portfolio_counts()
     context = {
         "document": document,
-        "plan_month": month_of(document.plan_month) if document else None,
+        "plan_month": document.plan_month if document else None,
         "featured": published.filter(is_featured=True).for_listing(),
         "figures": counts.figures,
         "sectors": counts.sectors,
@@ -104,18 +103,15 @@ def project_detail(request, slug):
     so that the page can link back to the very list the reader came from; the project itself
     is the same whatever the query, and its permalink has none.
     """
-    project = get_object_or_404(
-        Project.objects.published()
-        .for_detail()
-        .annotate(plan_month=plan_latest_month("source_document")),
-        slug=slug,
-    )
+    project = project_for_page(slug)
+    if project is None:
+        raise Http404
     came_from = ProjectFilterSet(request.GET, queryset=Project.objects.none())
     labels = project_labels(project)
     context = {
         "project": project,
         "labels": labels,
-        "plan_month": month_of(project.plan_month),
+        "plan_month": project.plan_month,
         "provenance": mark_provenance(project),
         "timeline": build_timeline([project]),
         "back_chips": came_from.chips() if came_from.is_valid() else [],

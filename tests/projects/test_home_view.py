@@ -33,9 +33,9 @@ def test_sectors_link_to_the_filtered_list_with_counts(client):
 
 
 def test_home_query_count(client, django_assert_num_queries):
-    # The plan, the highlights and their sectors, and the whole portfolio's counts (four
+    # The plan, the highlights and their sectors, and the whole portfolio's counts (five
     # aggregates, kept for the next pages)...
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/")
     cache.clear()
     recount_portfolio()  # ...which any committed change counts at once.

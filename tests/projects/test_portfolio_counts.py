@@ -14,6 +14,7 @@ from projects.models import Project
 from projects.selectors import (
     count_portfolio,
     kept_portfolio_counts,
+    portfolio_counts,
     project_facets,
     recount_portfolio,
 )
@@ -97,8 +98,7 @@ def test_counts_read_just_after_a_change_are_kept_only_for_the_replicas_lag(sett
     settings.PAGE_CACHE_REPLICA_LAG_SECONDS = 5
     Sector.objects.get(slug="it").save()  # a change, this very second
     with mock.patch.object(cache, "set", wraps=cache.set) as stored:
-        live_pages = ProjectFilterSet(QueryDict(""), queryset=Project.objects.published())
-        project_facets(live_pages)
+        portfolio_counts()  # as the home page and the sector list read them
     kept = [
         call.kwargs["timeout"]
         for call in stored.call_args_list
@@ -115,3 +115,17 @@ def test_a_failing_recount_never_fails_the_officials_save(django_capture_on_comm
     ):
         project.save()
     assert page_cache.current_content_version()
+
+
+@pytest.mark.parametrize("path", ["/", "/projects/offshore-wind-farm/"])
+def test_the_plans_latest_month_reads_the_same_kept_or_not(client, path):
+    def plan_age():
+        body = client.get(path).content.decode()
+        return body[body.index('<p class="plan-age">') :].split("</p>")[0]
+
+    cache.clear()
+    not_kept = plan_age()
+    cache.clear()
+    recount_portfolio()
+    assert plan_age() == not_kept
+    assert "the latest month it mentions is" in not_kept
