@@ -543,6 +543,13 @@ class Project(SluggedModel):
                 condition=PUBLISHED,
                 include=["id"],
             ),
+            # The home page's highlights, a handful among 100,000.
+            models.Index(
+                fields=["position", "slug"],
+                name="project_pub_featured",
+                condition=PUBLISHED & models.Q(is_featured=True),
+                include=["id"],
+            ),
             models.Index(fields=["current_status"], name="project_current_status"),
             models.Index(fields=["title_en"], name="project_title_en"),
             models.Index(fields=["title_ko"], name="project_title_ko"),

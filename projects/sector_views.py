@@ -1,10 +1,8 @@
 """Public pages of the sectors: all sectors with counts, and one sector's projects."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from projects.models import Project
-from projects.selectors import build_timeline, portfolio_counts
+from projects.selectors import build_timeline, portfolio_counts, sector_page
 from sectors.models import Sector
 
 PAGE_SIZE = 50
@@ -18,9 +16,8 @@ def sector_list(request):
 def sector_detail(request, slug):
     """A sector, its published projects and their timeline."""
     sector = get_object_or_404(Sector, slug=slug)
-    in_sector = Project.objects.published().in_sectors([sector.slug]).for_listing().with_phases()
-    page = Paginator(in_sector, PAGE_SIZE).get_page(request.GET.get("page"))
-    projects = list(page.object_list)
+    page = sector_page(sector, PAGE_SIZE, request.GET.get("page"))
+    projects = page.object_list
     context = {
         "sector": sector,
         "page": page,

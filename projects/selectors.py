@@ -184,6 +184,21 @@ def project_for_page(slug: str) -> Project | None:
     return project
 
 
+def sector_page(sector: Sector, per_page: int, page_number):
+    """A page of the sector's published projects (with their phases, for the timeline), as
+    ``page_of_projects`` fetches it; the number of them is the kept count when there is one."""
+    in_sector = Project.objects.published().in_sectors([sector.slug])
+    kept = kept_portfolio_counts()
+    count = (
+        next((s.project_count for s in kept.sectors if s.pk == sector.pk), None) if kept else None
+    )
+    if count is None:
+        count = in_sector.count()
+    return page_of_projects(
+        in_sector, per_page, page_number, count, lambda rows: rows.for_listing().with_phases()
+    )
+
+
 def _counts_whole_portfolio(filterset: ProjectFilterSet, facet: str) -> bool:
     """Whether the facet's counts are the whole portfolio's: its base is every published
     project and no filter but its own (and the sort) is applied."""

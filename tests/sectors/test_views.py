@@ -44,11 +44,26 @@ def test_sector_pages_hide_unpublished_projects(client, make_project):
 
 def test_sector_query_counts_are_constant(client, many_projects, django_assert_num_queries):
     assert Project.objects.count() == 525
+    with django_assert_num_queries(5):  # sector, count, page, and two prefetches
+        client.get("/sectors/footwear-textile/")
     with django_assert_num_queries(5):  # the portfolio's counts, then kept
         client.get("/sectors/")
     cache.clear()
     recount_portfolio()
     with django_assert_num_queries(0):
         client.get("/sectors/")
-    with django_assert_num_queries(5):  # sector, count, page, and two prefetches
-        client.get("/sectors/footwear-textile/")
+    with django_assert_num_queries(4):  # the count is the kept one
+        client.get("/sectors/footwear-textile/?page=3")
+
+
+def test_a_sector_page_counts_and_pages_its_projects_the_same_kept_or_not(client, many_projects):
+    def pages(path):
+        body = client.get(path).content.decode()
+        return body[body.index("<h1") : body.index("</main>")]
+
+    cache.clear()
+    not_kept = pages("/sectors/footwear-textile/?page=2")
+    cache.clear()
+    recount_portfolio()
+    assert pages("/sectors/footwear-textile/?page=2") == not_kept
+    assert '<a href="?page=4">4</a>' in not_kept and '<a href="?page=3" rel="next">' in not_kept
