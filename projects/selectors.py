@@ -5,6 +5,7 @@ runs a fixed number of SQL queries whatever the number of projects.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -521,6 +522,12 @@ class Timeline:
     @property
     def year_count(self):
         return self.last_year - self.first_year + 1
+
+    @cached_property
+    def grid_path(self) -> str:
+        """The year lines behind every row as one SVG path (``M0 0V1M1 0V1…``): a line
+        element per year and row made most of a 100-row page's bytes and render time."""
+        return "".join(f"M{year} 0V1" for year in range(self.year_count))
 
 
 def _bar(phase, first, last, *, actual: bool) -> TimelineBar:

@@ -31,7 +31,8 @@ from projects.selectors import (
 from sectors.models import Sector
 
 PAGE_SIZE = 20
-TIMELINE_PAGE_SIZE = 100
+# Fifty rows: a chart a reader can scan, and a page that renders in the time of a list page.
+TIMELINE_PAGE_SIZE = 50
 CHANGES_PAGE_SIZE = 25
 
 

@@ -2,6 +2,7 @@
 never break."""
 
 import csv
+import gzip
 import io
 import time
 
@@ -14,7 +15,7 @@ from projects import selectors
 from projects.facts import refresh_all_project_facts
 from projects.filters import ProjectFilterSet
 from projects.models import Budget, Phase, PhaseKind, Project, ProjectYear
-from tests.factories import BudgetFactory, PhaseFactory
+from tests.factories import BudgetFactory, PhaseFactory, create_many_projects
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +168,18 @@ def test_every_page_of_a_sorted_list_holds_the_rows_of_the_plain_sorted_query(cl
     )
     pages = [client.get("/projects/", {"sort": sort, "page": n}).context["page"] for n in (1, 2)]
     assert [p.slug for page in pages for p in page.object_list] == expected
+
+
+@pytest.mark.parametrize("path", ["/timeline/", "/ko/timeline/", "/timeline/?page=5"])
+def test_a_timeline_page_of_fifty_projects_stays_under_60_kb_compressed(client, path):
+    create_many_projects(500)
+    response = client.get(path)
+    assert len(response.context["page"].object_list) == 50
+    rows = response.context["timeline"].rows  # the dated ones (the undated are listed apart)
+    assert len(rows) >= 40
+    body = response.content
+    assert body.count(b'<path class="grid"') == len(rows)  # the year lines: one path per row
+    assert len(gzip.compress(body)) < 60_000
 
 
 # --- Exports ----------------------------------------------------------------------------------
