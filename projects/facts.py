@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 BATCH = 2000
 
@@ -77,6 +77,9 @@ def _refresh_batch(ids: list[int], apps=None):
             for project_id in sorted(existing)
             for year in (sorted(years[project_id]) if project_id in years else [None])
         )
+        sector_positions = dict(
+            Project.objects.filter(pk__in=existing).values_list("pk", "primary_sector__position")
+        )
         projects = []
         for project_id in sorted(existing):
             start, end, open_ended = spans.get(project_id, (None, None, False))
@@ -87,6 +90,7 @@ def _refresh_batch(ids: list[int], apps=None):
                     span_end=end,
                     span_open_ended=open_ended,
                     budget_sum_krw=budgets.get(project_id),
+                    primary_sector_position=sector_positions[project_id],
                 )
             )
         # bulk_update sends no signal and leaves updated_at alone: derived facts are no edit.
@@ -116,6 +120,23 @@ def part_changed(sender, instance, origin=None, **kwargs):
 
 
 def project_saved(sender, instance, created=False, raw=False, **kwargs):
-    """Signal receiver: a new project gets its facts (an undated row) at once."""
+    """Signal receiver: a new project gets its facts (an undated row) at once; a saved one
+    its primary sector's position (the primary sector may have changed)."""
     if created:
         refresh_project_facts([instance.pk])
+        return
+    from projects.models import Project
+    from sectors.models import Sector
+
+    position = Sector.objects.filter(pk=OuterRef("primary_sector_id")).values("position")[:1]
+    Project.objects.filter(pk=instance.pk).update(primary_sector_position=Subquery(position))
+
+
+def sector_saved(sender, instance, raw=False, **kwargs):
+    """Signal receiver: a sector moved in the sectors' order moves its projects on the
+    timeline (an update: no edit of the projects, no signal)."""
+    from projects.models import Project
+
+    Project.objects.filter(primary_sector=instance).exclude(
+        primary_sector_position=instance.position
+    ).update(primary_sector_position=instance.position)

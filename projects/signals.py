@@ -39,6 +39,7 @@ def refresh_progress(sender, instance, raw=False, **kwargs):
 def connect_signals():
     from projects import facts
     from projects.models import Budget, Phase, ProgressUpdate, Project, Quantity
+    from sectors.models import Sector
 
     # Derived facts (issue 19): the same signals that move the page cache's content version.
     for model in (Phase, Budget):
@@ -46,6 +47,7 @@ def connect_signals():
         post_save.connect(facts.part_changed, sender=model, dispatch_uid=f"facts-save-{label}")
         post_delete.connect(facts.part_changed, sender=model, dispatch_uid=f"facts-delete-{label}")
     post_save.connect(facts.project_saved, sender=Project, dispatch_uid="facts-project-save")
+    post_save.connect(facts.sector_saved, sender=Sector, dispatch_uid="facts-sector-save")
 
     for model in (Phase, Budget, Quantity):
         label = model._meta.label_lower

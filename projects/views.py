@@ -126,7 +126,7 @@ def timeline(request):
     """Every (filtered) project on one year axis, grouped by primary sector."""
     filterset, projects = filtered_projects(request)
     filters = filter_context(filterset)
-    by_sector = projects.order_by("primary_sector__position", "position", "slug")
+    by_sector = projects.order_by("primary_sector_position", "position", "slug")
     page = paginate(
         by_sector,
         TIMELINE_PAGE_SIZE,

@@ -15,6 +15,7 @@ from projects import selectors
 from projects.facts import refresh_all_project_facts
 from projects.filters import ProjectFilterSet
 from projects.models import Budget, Phase, PhaseKind, Project, ProjectYear
+from sectors.models import Sector
 from tests.factories import BudgetFactory, PhaseFactory, create_many_projects
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,32 @@ def test_the_count_is_bounded_when_the_status_facet_times_out(client, monkeypatc
     assert response.context["page"].paginator.count == 10
     assert {count for _, _, count in response.context["facets"].statuses} == {None}
     assert "(None)" not in response.content.decode()
+
+
+def timeline_order_by_join():
+    return list(
+        Project.objects.published()
+        .order_by("primary_sector__position", "position", "slug")
+        .values_list("slug", flat=True)
+    )
+
+
+def test_the_timeline_order_follows_primary_sectors_and_their_order(client):
+    project = Project.objects.get(slug="offshore-wind-farm")
+    project.primary_sector = Sector.objects.get(slug="it")
+    project.save()  # a new primary sector
+    robots = Sector.objects.get(slug="robotics")
+    robots.position = 0
+    robots.save()  # a sector moved to the front
+    kept = list(
+        Project.objects.published()
+        .order_by("primary_sector_position", "position", "slug")
+        .values_list("slug", flat=True)
+    )
+    assert kept == timeline_order_by_join()
+    assert kept[0] in set(robots.primary_projects.values_list("slug", flat=True))
+    shown = [row.project.slug for row in client.get("/timeline/").context["timeline"].rows]
+    assert shown == [slug for slug in kept if slug in shown]
 
 
 # --- Pages ------------------------------------------------------------------------------------
