@@ -35,8 +35,10 @@ from sectors.models import Sector
 # hidden. The source document covers 2010-2020; officials may add later years.
 FACET_YEARS = range(2000, OPEN_END_HORIZON + 1)
 TIMELINE_FIRST_YEAR = 2010
-# With no facet count to read the total from, a page counts no further than this.
-MAX_COUNTED = 10_000
+# With no facet count to read the total from (its facet ran out of time), a page counts no
+# further than this: fifty pages of twenty, in the time of a small count. The page then says
+# "at least"; narrower filters, another sort or the export reach the rest.
+MAX_COUNTED = 1_000
 
 
 @dataclass
@@ -421,6 +423,9 @@ def page_of_projects(queryset, per_page: int, page_number, count: int | None, li
     paginator = Paginator(queryset.values("pk"), per_page)
     paginator.count = count if count is not None else bounded_count(queryset, MAX_COUNTED)
     page = paginator.get_page(page_number)
+    # A count that reached its bound is a lower bound: the page says "at least", never a
+    # number the portfolio does not have.
+    page.count_is_bounded = count is None and paginator.count >= MAX_COUNTED
     offset = (page.number - 1) * per_page
     ids = queryset.values("pk")[offset : offset + per_page]
     if queryset.query.annotations:

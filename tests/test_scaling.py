@@ -142,7 +142,7 @@ def test_a_facet_over_its_time_limit_is_shown_without_counts(client, monkeypatch
 
 def test_the_count_is_bounded_when_the_status_facet_times_out(client, monkeypatch, settings):
     settings.PORTAL_FACET_TIME_BUDGET_MS = 50
-    monkeypatch.setattr(selectors, "MAX_COUNTED", 10)
+    monkeypatch.setattr(selectors, "MAX_COUNTED", 5)
     monkeypatch.setattr(
         selectors,
         "run_within_budget",
@@ -150,11 +150,29 @@ def test_the_count_is_bounded_when_the_status_facet_times_out(client, monkeypatc
             name: (TIMED_OUT if name == "status" else run()) for name, run in work.items()
         },
     )
-    response = client.get("/projects/")
+    response = client.get("/projects/?sector=it")
     assert response.context["facets"].matching is None
-    assert response.context["page"].paginator.count == 10
+    assert response.context["page"].paginator.count == 5
     assert {count for _, _, count in response.context["facets"].statuses} == {None}
-    assert "(None)" not in response.content.decode()
+    body = response.content.decode()
+    assert "(None)" not in body
+    # The bound is no count of the portfolio's: the page says so.
+    assert "At least 5 projects" in body
+    assert "Counting every match took too long" in body
+    korean = client.get("/ko/projects/?sector=it").content.decode()
+    assert "사업 5건 이상" in korean
+
+
+def test_a_count_below_its_bound_is_exact(client, monkeypatch, settings):
+    monkeypatch.setattr(selectors, "MAX_COUNTED", 1000)
+    monkeypatch.setattr(
+        selectors,
+        "run_within_budget",
+        lambda limit, work, using: {name: TIMED_OUT for name in work},
+    )
+    body = client.get("/projects/?sector=it").content.decode()
+    it = Project.objects.published().filter(sectors__slug="it").count()
+    assert f"{it} projects" in body and "At least" not in body
 
 
 def timeline_order_by_join():
