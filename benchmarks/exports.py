@@ -1,0 +1,93 @@
+"""Throughput of the filtered exports (issue 19): rows per second of the CSV and JSON writers.
+
+Runs in-process (no web server), against the database of ``DATABASE_URL``: for each filter it
+builds the FilterSet the export view builds, drains ``csv_rows`` or ``json_chunks`` into
+memory, and prints rows, seconds and rows per second, with the load average beside them (the
+machine is shared: compare figures of one run, not across runs). Run by hand, not in CI::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/busan_bench DJANGO_DEBUG=0 \\
+        DJANGO_SECRET_KEY=x .venv/bin/python benchmarks/exports.py [--repeat 3] [--language ko]
+
+"every project" measures the same writers over the unfiltered queryset (what builds the full
+export's file).
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "busanportal.settings")
+
+FILTERS = ["sector=it", "year=2016", "status=not-stated", "q=robot", ""]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per export (the median)")
+    parser.add_argument("--language", default="en", choices=["en", "ko"])
+    parser.add_argument("--formats", default="csv,json", help="comma-separated: csv,json,xlsx")
+    parser.add_argument("filters", nargs="*", default=FILTERS)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from projects import export
+
+    def request_for(query):
+        prefix = "/ko" if args.language == "ko" else ""
+        request = RequestFactory(HTTP_HOST="localhost").get(f"{prefix}/projects/export.csv?{query}")
+        request.LANGUAGE_CODE = args.language
+        return request
+
+    def drain(kind, query):
+        """(rows, bytes) of one export of ``query``."""
+        request = request_for(query)
+        with translation.override(args.language):
+            filterset = export.ProjectFilterSet(
+                QueryDict(query), queryset=export.api_projects(), request=request
+            )
+            assert filterset.is_valid(), filterset.errors
+            queryset = filterset.qs
+            writer = {"csv": export.csv_rows, "json": export.json_chunks}[kind]
+            # Each chunk is dropped once counted, as a response sends it on: the body is never
+            # held whole, so the peak memory is the writer's.
+            size = sum(len(chunk) for chunk in writer(queryset, request, args.language))
+            return queryset.count(), size
+
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"language: {args.language}; median of {args.repeat}")
+    print()
+    print("| export | filter | rows | seconds | rows/s | MB | load average |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    for kind in args.formats.split(","):
+        for query in args.filters:
+            times = []
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                rows, size = drain(kind, query)
+                times.append(time.perf_counter() - started)
+            seconds = statistics.median(times)
+            load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(
+                f"| {kind} | {query or 'every project'} | {rows:,} | {seconds:.2f} | "
+                f"{rows / seconds:,.0f} | {size / 1e6:.1f} | {load} |",
+                flush=True,
+            )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of this process: {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
