@@ -35,6 +35,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.utils.encoders import JSONEncoder
@@ -77,8 +78,9 @@ def joined(items) -> str:
     return LIST_SEPARATOR.join(str(item) for item in items)
 
 
-def local_iso(moment) -> str:
-    return timezone.localtime(moment).isoformat(timespec="seconds")
+def local_iso(moment, zone=None) -> str:
+    """``moment`` in the local time zone (``zone``, else the current one), to the second."""
+    return timezone.localtime(moment, zone).isoformat(timespec="seconds")
 
 
 def local_in_language(record: dict, base: str) -> str:
@@ -316,7 +318,7 @@ def csv_columns() -> list[Column]:
     return [Column(field) for field in dd.PROJECT_FIELDS if field.in_csv]
 
 
-def csv_cell(value) -> object:
+def csv_cell(value, zone=None) -> object:
     """Empty for a fact not stated; integers as digits; text made safe for spreadsheets."""
     # The exact types first: nearly every value is plain text, a number or None, and this runs
     # once per cell (30 per row).
@@ -328,7 +330,7 @@ def csv_cell(value) -> object:
     if kind is int:
         return value
     if isinstance(value, datetime):
-        return local_iso(value)
+        return local_iso(value, zone)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
@@ -458,6 +460,7 @@ def csv_rows(queryset, request, language) -> Iterator[bytes]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         records = csv_records(queryset, permalink_builder(request))
+        zone = timezone.get_current_timezone()  # once, not once per row
         while chunk := list(itertools.islice(records, CHUNK_SIZE)):
             # ``csv_cell`` inlined for the common values (this runs for every cell): text
             # made safe, numbers and None as they are (the writer writes None as empty).
@@ -467,7 +470,7 @@ def csv_rows(queryset, request, language) -> Iterator[bytes]:
                     if (kind := type(value)) is str
                     else value
                     if kind is int or value is None
-                    else csv_cell(value)
+                    else csv_cell(value, zone)
                     for value in cells(record)
                 ]
                 for record in chunk
@@ -683,6 +686,11 @@ def json_records(queryset, request, chunk_size: int | None = None) -> Iterator[d
         return
     serializer = ProjectSerializer(context={"request": request})
     fields = serializer.fields
+    for field in fields.values():
+        # What DateTimeField(default_timezone=...) sets: the zone the field would look up for
+        # each row, looked up once.
+        if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+            field.timezone = field.default_timezone()
     permalink = permalink_builder(request)
     korean = active_content_language() == "ko"
     concrete = {field.name for field in Project._meta.concrete_fields}
