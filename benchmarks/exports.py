@@ -32,6 +32,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="runs per export (the median)")
     parser.add_argument("--language", default="en", choices=["en", "ko"])
     parser.add_argument("--formats", default="csv,json", help="comma-separated: csv,json,xlsx")
+    parser.add_argument("--chunk-size", type=int, help="rows per chunk (default: the export's)")
     parser.add_argument("filters", nargs="*", default=FILTERS)
     args = parser.parse_args()
 
@@ -44,6 +45,9 @@ def main():
     from django.utils import translation
 
     from projects import export
+
+    if args.chunk_size:
+        export.CHUNK_SIZE = args.chunk_size
 
     def request_for(query):
         prefix = "/ko" if args.language == "ko" else ""
@@ -68,7 +72,7 @@ def main():
 
     setup_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    print(f"language: {args.language}; median of {args.repeat}")
+    print(f"language: {args.language}; median of {args.repeat}; chunks of {export.CHUNK_SIZE}")
     print()
     # rows/s is against the wall clock (the database's time included); "Python rows/s" against
     # this process's CPU time only, which another process's load disturbs less.

@@ -162,7 +162,7 @@ def test_an_invalid_parameter_is_a_plain_400_naming_it(client):
 
 
 def test_the_csv_reads_in_chunks_not_row_by_row(client, django_assert_max_num_queries):
-    create_many_projects(1100)  # 1,125 rows: one chunk of 2,000
+    create_many_projects(1100)  # 1,125 rows: three chunks of 500
     # The ids, then per chunk the rows plus one query for each of the five related lists.
     with django_assert_max_num_queries(3 * 7):
         _, body = download(client)
