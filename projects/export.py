@@ -76,10 +76,6 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def joined(items) -> str:
-    return LIST_SEPARATOR.join(str(item) for item in items)
-
-
 def local_iso(moment, zone=None) -> str:
     """``moment`` in the local time zone (``zone``, else the current one), to the second."""
     return timezone.localtime(moment, zone).isoformat(timespec="seconds")
@@ -161,13 +157,15 @@ class ChunkQuery:
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
         wanted = set(stand_ins)
-        slots = {
-            value: index
+        found = [
+            (value, index)
             for index, value in enumerate(self.params)
             if type(value) is int and value in wanted
-        }
-        if len(slots) != size:  # a query that does not hold each id once cannot be reused
+        ]
+        # A query that does not hold each id exactly once cannot be reused this way.
+        if sorted(value for value, _index in found) != stand_ins:
             raise ValueError("The query does not hold each stand-in id exactly once.")
+        slots = dict(found)
         self.slots = [slots[value] for value in stand_ins]
 
     def rows(self, ids: list[int]) -> list[tuple]:
