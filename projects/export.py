@@ -10,16 +10,21 @@ row in memory at a time. Every export counts against the API's rate limit.
 
 import codecs
 import csv
+import io
+import itertools
 import json
 import math
+import operator
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import wraps
 
 from django.conf import settings
+from django.db import connections
+from django.db.models import Case, CharField, F, When
 from django.http import FileResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -30,6 +35,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.utils.encoders import JSONEncoder
@@ -41,10 +47,21 @@ from projects import export_files
 from projects.api import api_projects
 from projects.filters import ProjectFilterSet
 from projects.linkeddata import dataset_json_ld
-from projects.models import Budget, Phase, Project, ProjectStatus, SourceDocument, phase_when
+from projects.models import (
+    Budget,
+    Phase,
+    PhaseKind,
+    Project,
+    ProjectStatus,
+    SourceDocument,
+    phase_when,
+)
 from projects.serializers import ProjectSerializer, permalink_builder
 
-# Rows fetched per database round trip; the prefetches run once per chunk.
+# Projects read per database round trip (each query of a chunk runs once per chunk) and rows
+# written per chunk of a stream. Larger chunks were no faster (at 100,000 projects the
+# database's time grows with the rows, not the queries) and held more memory: 2,000 took a
+# JSON export's peak from 108 to 159 MiB.
 CHUNK_SIZE = 500
 # Parameters named in a download's file name, in this order (sort and page are not filters).
 FILENAME_PARAMETERS = ("sector", "year", "status", "program", "q")
@@ -59,12 +76,9 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def joined(items) -> str:
-    return LIST_SEPARATOR.join(str(item) for item in items)
-
-
-def local_iso(moment) -> str:
-    return timezone.localtime(moment).isoformat(timespec="seconds")
+def local_iso(moment, zone=None) -> str:
+    """``moment`` in the local time zone (``zone``, else the current one), to the second."""
+    return timezone.localtime(moment, zone).isoformat(timespec="seconds")
 
 
 def local_in_language(record: dict, base: str) -> str:
@@ -123,40 +137,64 @@ def grouped(rows) -> dict[int, list]:
     return groups
 
 
-def csv_records(queryset, permalink, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
-    """One dict per project of ``queryset`` (in its order), keyed by CSV field name, read with
-    ``values()`` queries: the ids in one narrow query, then per chunk of ids one query for the
-    project columns and one per related list, so no model instance is built (issue 19: the
-    ORM's instances and prefetches cost 4 of the 4.5 s of 10,000 rows)."""
-    from projects.models import Phase
+class ChunkQuery:
+    """A values query over the rows of a chunk of projects, compiled once and run per chunk.
 
+    Building ``filter(project__in=[…500 ids…])`` again for every chunk cost as much as the SQL
+    itself (issue 19: a quarter of an export's time went to Django preparing the ``IN``
+    lookups). The query is compiled once with stand-in ids that no row has (negative ones);
+    each chunk's ids then take their places among the parameters, and a short last chunk keeps
+    the rest of the stand-ins, which match nothing. The rows go through the compiler's own
+    converters, so they are what ``values_list()`` would give (dates and booleans on SQLite).
+    """
+
+    def __init__(self, build, size: int):
+        """``build(ids)``: the ``values_list`` queryset of the rows of the projects ``ids``."""
+        stand_ins = list(range(-size, 0))
+        queryset = build(stand_ins)
+        self.using = queryset.db
+        self.compiler = queryset.query.get_compiler(using=self.using)
+        self.sql, params = self.compiler.as_sql()
+        self.params = list(params)
+        wanted = set(stand_ins)
+        found = [
+            (value, index)
+            for index, value in enumerate(self.params)
+            if type(value) is int and value in wanted
+        ]
+        # A query that does not hold each id exactly once cannot be reused this way.
+        if sorted(value for value, _index in found) != stand_ins:
+            raise ValueError("The query does not hold each stand-in id exactly once.")
+        slots = dict(found)
+        self.slots = [slots[value] for value in stand_ins]
+
+    def rows(self, ids: list[int]) -> list[tuple]:
+        params = self.params.copy()
+        for slot, value in zip(self.slots, ids, strict=False):
+            params[slot] = value
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            results = cursor.fetchall()
+        return list(self.compiler.results_iter(results=[results]))
+
+
+def chunk_queries(columns: dict[str, str]) -> dict:
+    """``build(ids)`` for each query of a chunk: the project columns, then each related list."""
     through = Project.sectors.through
-    status_labels = {value: str(label) for value, label in ProjectStatus.choices}
-    columns = project_columns()
-    names = list(columns)
-    ids = list(queryset.values_list("pk", flat=True))
-    for first in range(0, len(ids), chunk_size):
-        chunk = ids[first : first + chunk_size]
-        projects = {
-            row[0]: dict(zip(names, row, strict=True))
-            for row in Project.objects.filter(pk__in=chunk).values_list(*columns.values())
-        }
-        sectors = grouped(
-            (project_id, (slug, en, ko))
-            for project_id, slug, en, ko in through.objects.filter(project__in=chunk)
+    return {
+        # No order: the rows are put in the export's order by id (the model's default order
+        # would add a sort of every chunk).
+        "projects": lambda ids: (
+            Project.objects.filter(pk__in=ids).order_by().values_list(*columns.values())
+        ),
+        "sectors": lambda ids: (
+            through.objects.filter(project_id__in=ids)
             .order_by("sector__position", "sector__slug")
             .values_list("project_id", "sector__slug", "sector__name_en", "sector__name_ko")
-        )
-        related = grouped(
-            Project.related.through.objects.filter(
-                from_project__in=chunk, to_project__in=Project.objects.published()
-            )
-            .order_by("to_project__position", "to_project__slug")
-            .values_list("from_project_id", "to_project__slug")
-        )
-        phases = grouped(
-            (row[0], row[1:])
-            for row in Phase.objects.filter(project__in=chunk)
+        ),
+        "related": related_query,
+        "phases": lambda ids: (
+            Phase.objects.filter(project_id__in=ids)
             .order_by("position", "start_year")
             .values_list(
                 "project_id",
@@ -172,65 +210,93 @@ def csv_records(queryset, permalink, chunk_size: int = CHUNK_SIZE) -> Iterator[d
                 "actual_end_year",
                 "actual_end_month",
             )
-        )
-        places = named(Project.places.through, "place", chunk)
-        organisations = named(Project.organisations.through, "organisation", chunk)
+        ),
+        "places": named_query(Project.places.through, "place"),
+        "organisations": named_query(Project.organisations.through, "organisation"),
+    }
+
+
+def named_query(through, name: str):
+    """The query of place or organisation names per project, in both languages."""
+    return lambda ids: (
+        through.objects.filter(project_id__in=ids)
+        .order_by(f"{name}__name_en")
+        .values_list("project_id", f"{name}__name_en", f"{name}__name_ko")
+    )
+
+
+def csv_records(queryset, permalink, chunk_size: int | None = None) -> Iterator[dict]:
+    """One dict per project of ``queryset`` (in its order), keyed by CSV field name, read with
+    ``values()`` queries: the ids in one narrow query, then per chunk of ids one query for the
+    project columns and one per related list, so no model instance is built (issue 19: the
+    ORM's instances and prefetches cost 4 of the 4.5 s of 10,000 rows). Each query is compiled
+    once (``ChunkQuery``), so a chunk costs its SQL and its rows' own work."""
+    ids = list(queryset.values_list("pk", flat=True))
+    if not ids:
+        return
+    # Resolved once per export rather than once per value.
+    korean = active_content_language() == "ko"
+    actual = _("actual")
+    status_labels = {value: str(label) for value, label in ProjectStatus.choices}
+    columns = project_columns()
+    names = list(columns)
+
+    def in_language(english, korean_text):
+        """The Korean text in a Korean export when there is one, else the English."""
+        return (korean_text or english) if korean else english
+
+    # CHUNK_SIZE read now, not when the module was loaded (the tests change it).
+    size = max(1, min(chunk_size or CHUNK_SIZE, len(ids)))
+    queries = {name: ChunkQuery(build, size) for name, build in chunk_queries(columns).items()}
+    for first in range(0, len(ids), size):
+        chunk = ids[first : first + size]
+        rows = {name: query.rows(chunk) for name, query in queries.items()}
+        projects = {row[0]: dict(zip(names, row, strict=True)) for row in rows["projects"]}
+        sectors = grouped((row[0], row[1:]) for row in rows["sectors"])
+        related = grouped(rows["related"])
+        phases = grouped((row[0], phase_cell(row[1:], korean, actual)) for row in rows["phases"])
+        places = grouped((pid, in_language(en, ko)) for pid, en, ko in rows["places"])
+        organisations = grouped((pid, in_language(en, ko)) for pid, en, ko in rows["organisations"])
+        del rows
         for project_id in chunk:
             record = projects.get(project_id)
             if record is None:  # deleted since the ids were read
                 continue
-            start, end = record["span_start"], record["span_end"]
             project_sectors = sectors.get(project_id, ())
             record.update(
                 url=permalink(record["slug"]),
-                sectors=joined(slug for slug, _en, _ko in project_sectors),
+                sectors=LIST_SEPARATOR.join(slug for slug, _en, _ko in project_sectors),
                 # Readable names beside the codes, in the language of the export.
-                sector_names=joined(in_language(en, ko) for _slug, en, ko in project_sectors),
+                sector_names=LIST_SEPARATOR.join(
+                    in_language(en, ko) for _slug, en, ko in project_sectors
+                ),
                 primary_sector_name=in_language(
                     record["primary_sector_name_en"], record["primary_sector_name_ko"]
                 ),
                 program_title=in_language(record["program_title_en"], record["program_title_ko"]),
                 goal_title=in_language(record["goal_title_en"], record["goal_title_ko"]),
                 status_label=status_labels.get(record["status"], record["status"]),
-                related=joined(related.get(project_id, ())),
-                start_year=start,
+                related=LIST_SEPARATOR.join(related.get(project_id, ())),
+                start_year=record["span_start"],
                 # An open-ended project has no end year (its span_end is its latest start).
-                end_year=None if record["span_open_ended"] else end,
-                phases=joined(phase_cell(*phase) for phase in phases.get(project_id, ())),
-                places=joined(places.get(project_id, ())),
-                organisations=joined(organisations.get(project_id, ())),
+                end_year=None if record["span_open_ended"] else record["span_end"],
+                phases=LIST_SEPARATOR.join(phases.get(project_id, ())),
+                places=LIST_SEPARATOR.join(places.get(project_id, ())),
+                organisations=LIST_SEPARATOR.join(organisations.get(project_id, ())),
             )
             yield record
 
 
-def phase_cell(name_en, name_ko, kind, *dates) -> str:
+def phase_cell(phase, korean: bool, actual: str) -> str:
     """E.g. "Construction (2011–2016)", with the actual dates once reported:
-    "Construction (2011–2016; actual 2012–)"."""
+    "Construction (2011–2016; actual 2012–)". ``phase`` is (name_en, name_ko, kind, then the
+    planned and the actual start and end years and months); ``actual`` is the word, translated."""
+    name_en, name_ko, kind, *dates = phase
     planned = phase_when(kind, *dates[:4])
-    name = phase_name(name_en, name_ko)
+    name = (name_ko or name_en) if korean else name_en
     if dates[4] is None:
         return f"{name} ({planned})"
-    return f"{name} ({planned}; {_('actual')} {phase_when(kind, *dates[4:])})"
-
-
-def in_language(english, korean):
-    """The Korean text in a Korean export when there is one, else the English (None stays)."""
-    return (korean or english) if active_content_language() == "ko" else english
-
-
-def phase_name(name_en: str, name_ko: str) -> str:
-    return in_language(name_en, name_ko)
-
-
-def named(through, name: str, chunk) -> dict[int, list]:
-    """Place or organisation names per project, in the language of the export."""
-    rows = (
-        through.objects.filter(project__in=chunk)
-        .order_by(f"{name}__name_en")
-        .values_list("project_id", f"{name}__name_en", f"{name}__name_ko")
-    )
-    korean = active_content_language() == "ko"
-    return grouped((project_id, (ko or en) if korean else en) for project_id, en, ko in rows)
+    return f"{name} ({planned}; {actual} {phase_when(kind, *dates[4:])})"
 
 
 @dataclass(frozen=True)
@@ -252,12 +318,19 @@ def csv_columns() -> list[Column]:
     return [Column(field) for field in dd.PROJECT_FIELDS if field.in_csv]
 
 
-def csv_cell(value) -> object:
+def csv_cell(value, zone=None) -> object:
     """Empty for a fact not stated; integers as digits; text made safe for spreadsheets."""
+    # The exact types first: nearly every value is plain text, a number or None, and this runs
+    # once per cell (30 per row).
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
+    if kind is int:
+        return value
     if isinstance(value, datetime):
-        return local_iso(value)
+        return local_iso(value, zone)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
@@ -378,18 +451,33 @@ def site_root(request) -> str:
 def csv_rows(queryset, request, language) -> Iterator[bytes]:
     # The body is produced after the view has returned, so the language is pinned here.
     with translation.override(language):
-        writer = csv.writer(LineBuffer())
         columns = csv_columns()
         yield codecs.BOM_UTF8
-        yield writer.writerow([column.header() for column in columns]).encode()
-        names = [column.name for column in columns]
-        lines = []
-        for record in csv_records(queryset, permalink_builder(request)):
-            lines.append(writer.writerow([csv_cell(record[name]) for name in names]))
-            if len(lines) == CHUNK_SIZE:  # one write to the socket per chunk, not per row
-                yield "".join(lines).encode()
-                lines = []
-        yield "".join(lines).encode()
+        yield csv.writer(LineBuffer()).writerow([column.header() for column in columns]).encode()
+        cells = operator.itemgetter(*(column.name for column in columns))
+        # One write to the socket per chunk, not per row; the writer fills a buffer that is
+        # emptied after each chunk.
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        records = csv_records(queryset, permalink_builder(request))
+        zone = timezone.get_current_timezone()  # once, not once per row
+        while chunk := list(itertools.islice(records, CHUNK_SIZE)):
+            # ``csv_cell`` inlined for the common values (this runs for every cell): text
+            # made safe, numbers and None as they are (the writer writes None as empty).
+            writer.writerows(
+                [
+                    ("'" + value if value.startswith(FORMULA_STARTS) else value)
+                    if (kind := type(value)) is str
+                    else value
+                    if kind is int or value is None
+                    else csv_cell(value, zone)
+                    for value in cells(record)
+                ]
+                for record in chunk
+            )
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
 
 
 @api_rate_limit
@@ -532,15 +620,184 @@ def invalid_parameters(filterset):
 
 
 def json_chunks(queryset, request, language) -> Iterator[bytes]:
+    """The JSON export's body: an API page holding every result, one encoded chunk at a time
+    (``json.dumps`` of a list joins its items with ", ", as the body has always done)."""
     with translation.override(language):
-        serializer = ProjectSerializer(context={"request": request})
         yield b'{"count": %d, "next": null, "previous": null, "results": [' % queryset.count()
-        for index, project in enumerate(queryset.iterator(chunk_size=CHUNK_SIZE)):
-            item = json.dumps(
-                serializer.to_representation(project), cls=JSONEncoder, ensure_ascii=False
-            )
-            yield ((", " if index else "") + item).encode()
+        items = json_records(queryset, request)
+        separator = ""
+        while chunk := list(itertools.islice(items, CHUNK_SIZE)):
+            text = json.dumps(chunk, cls=JSONEncoder, ensure_ascii=False)[1:-1]
+            yield (separator + text).encode()
+            separator = ", "
         yield b"]}"
+
+
+#: The API fields that are not a column of the project as it is, and how ``json_records`` reads
+#: them; every other field of ``ProjectSerializer`` must be one (it is read with ``values()``
+#: and given by the serializer's own field, so its JSON is the API's).
+JSON_RELATED_SLUGS = {
+    "primary_sector": "primary_sector__slug",
+    "program": "program__slug",
+    "goal": "program__strategy__slug",
+}
+JSON_BUILT = {"title", "url", "sectors", "start_year", "end_year", "budget_total_krw", "related"}
+JSON_NESTED = {"phases", "budgets", "places", "organisations"}
+
+
+def represented(fields) -> Callable[[tuple], dict]:
+    """(name, serializer field) pairs -> a function from a row of their values to the dict the
+    serializer gives (None stays None, as in ``Serializer.to_representation``)."""
+    pairs = [(name, field.to_representation) for name, field in fields]
+
+    def represent(row):
+        return {
+            name: None if value is None else to_json(value)
+            for (name, to_json), value in zip(pairs, row, strict=True)
+        }
+
+    return represent
+
+
+def phase_values(ids):
+    """The phases of the projects ``ids`` in the serializer's order, with the milestone's state
+    (``Phase.state``) in place of the stored ``milestone_state``."""
+    return (
+        Phase.objects.filter(project_id__in=ids)
+        .order_by("position", "start_year")
+        .annotate(
+            state_value=Case(
+                When(kind=PhaseKind.MILESTONE, then=F("milestone_state")),
+                default=None,
+                output_field=CharField(),
+            )
+        )
+    )
+
+
+def json_records(queryset, request, chunk_size: int | None = None) -> Iterator[dict]:
+    """One dict per project of ``queryset`` (in its order): what ``ProjectSerializer`` gives for
+    it, read as ``csv_records`` reads (a few values queries per chunk, each compiled once)
+    rather than through model instances and the serializer's per-row machinery, which
+    managed 2,000 rows a second (issue 19). Each value still goes through the serializer's
+    own field (dates, choices, text), and a test compares the two for every project."""
+    ids = list(queryset.values_list("pk", flat=True))
+    if not ids:
+        return
+    serializer = ProjectSerializer(context={"request": request})
+    fields = serializer.fields
+    for field in fields.values():
+        # What DateTimeField(default_timezone=...) sets: the zone the field would look up for
+        # each row, looked up once.
+        if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+            field.timezone = field.default_timezone()
+    permalink = permalink_builder(request)
+    korean = active_content_language() == "ko"
+    concrete = {field.name for field in Project._meta.concrete_fields}
+    plain = [
+        (name, field)
+        for name, field in fields.items()
+        if name not in JSON_BUILT | JSON_NESTED and name not in JSON_RELATED_SLUGS
+    ]
+    unknown = [name for name, field in plain if field.source not in concrete]
+    if unknown:  # a new API field needs its reading here (the comparison test fails first)
+        raise ValueError(f"The JSON export cannot read {unknown}.")
+    built = ["pk", "title_en", "title_ko", "span_start", "span_end", "span_open_ended"]
+    built.append("budget_sum_krw")
+    lookups = [field.source for _name, field in plain] + list(JSON_RELATED_SLUGS.values()) + built
+    represent_plain = represented(plain)
+    phase_fields = list(fields["phases"].child.fields.items())
+    budget_fields = list(fields["budgets"].child.fields.items())
+    named_fields = list(fields["places"].child.fields.items())
+    represent_phase = represented(phase_fields)
+    represent_budget = represented(budget_fields)
+    represent_named = represented(named_fields)
+    phase_sources = ["state_value" if f.source == "state" else f.source for _n, f in phase_fields]
+    through = Project.sectors.through
+    queries = {
+        "projects": lambda ids: Project.objects.filter(pk__in=ids).order_by().values_list(*lookups),
+        "sectors": lambda ids: (
+            through.objects.filter(project_id__in=ids)
+            .order_by("sector__position", "sector__slug")
+            .values_list("project_id", "sector__slug")
+        ),
+        "related": related_query,
+        "phases": lambda ids: phase_values(ids).values_list("project_id", *phase_sources),
+        "budgets": lambda ids: (
+            Budget.objects.filter(project_id__in=ids)
+            .order_by("key")
+            .values_list("project_id", *(f.source for _n, f in budget_fields))
+        ),
+        "places": named_rows_query(Project.places.through, "place", named_fields),
+        "organisations": named_rows_query(
+            Project.organisations.through, "organisation", named_fields
+        ),
+    }
+    # CHUNK_SIZE read now, not when the module was loaded (the tests change it).
+    size = max(1, min(chunk_size or CHUNK_SIZE, len(ids)))
+    compiled = {name: ChunkQuery(build, size) for name, build in queries.items()}
+    plain_count, slug_count = len(plain), len(JSON_RELATED_SLUGS)
+    for first in range(0, len(ids), size):
+        chunk = ids[first : first + size]
+        rows = {name: query.rows(chunk) for name, query in compiled.items()}
+        projects = {row[plain_count + slug_count]: row for row in rows["projects"]}
+        sectors = grouped(rows["sectors"])
+        related = grouped(rows["related"])
+        nested = {
+            "phases": grouped((row[0], represent_phase(row[1:])) for row in rows["phases"]),
+            "budgets": grouped((row[0], represent_budget(row[1:])) for row in rows["budgets"]),
+            "places": grouped((row[0], represent_named(row[1:])) for row in rows["places"]),
+            "organisations": grouped(
+                (row[0], represent_named(row[1:])) for row in rows["organisations"]
+            ),
+        }
+        del rows
+        for project_id in chunk:
+            row = projects.get(project_id)
+            if row is None:  # deleted since the ids were read
+                continue
+            values = represent_plain(row[:plain_count])
+            # Slugs as they are (a SlugRelatedField would read them off an instance).
+            values.update(
+                zip(JSON_RELATED_SLUGS, row[plain_count : plain_count + slug_count], strict=True)
+            )
+            _pk, title_en, title_ko, start, end, open_ended, budget_total = row[
+                plain_count + slug_count :
+            ]
+            values.update(
+                title=(title_ko or title_en) if korean else title_en,
+                url=permalink(values["slug"]),
+                sectors=sectors.get(project_id, []),
+                start_year=start,
+                end_year=None if open_ended else end,
+                budget_total_krw=budget_total,
+                related=related.get(project_id, []),
+            )
+            for name, groups in nested.items():
+                values[name] = groups.get(project_id, [])
+            yield {name: values[name] for name in fields}
+
+
+def related_query(ids):
+    """(project id, slug) of the published projects each of ``ids`` links to, in their order.
+    Joined on the flag rather than matched against ``published()`` as a subquery, which
+    PostgreSQL hashes over every published project for each chunk."""
+    return (
+        Project.related.through.objects.filter(
+            from_project_id__in=ids, to_project__is_published=True
+        )
+        .order_by("to_project__position", "to_project__slug")
+        .values_list("from_project_id", "to_project__slug")
+    )
+
+
+def named_rows_query(through, name: str, fields):
+    """The query of the places or organisations of projects, with the serializer's fields."""
+    return lambda ids: (
+        through.objects.filter(project_id__in=ids)
+        .order_by(f"{name}__name_en")
+        .values_list("project_id", *(f"{name}__{field.source}" for _n, field in fields))
+    )
 
 
 def data_page(request):

@@ -6,12 +6,20 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 from django.http import QueryDict, StreamingHttpResponse
-from django.utils import timezone
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
 from projects.filters import ProjectFilterSet
 from projects.models import Project
-from tests.factories import BudgetFactory, PhaseFactory, ProjectFactory, create_many_projects
+from tests.factories import (
+    BudgetFactory,
+    PhaseFactory,
+    ProgressUpdateFactory,
+    ProjectFactory,
+    create_many_projects,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -155,10 +163,83 @@ def test_an_invalid_parameter_is_a_plain_400_naming_it(client):
 
 def test_the_csv_reads_in_chunks_not_row_by_row(client, django_assert_max_num_queries):
     create_many_projects(1100)  # 1,125 rows: three chunks of 500
-    # Per chunk: the rows plus one query for each of the six prefetched relations.
+    # The ids, then per chunk the rows plus one query for each of the five related lists.
     with django_assert_max_num_queries(3 * 7):
         _, body = download(client)
     assert body.count(b"\n") == 1 + 1125
+
+
+def export_queries(client, path, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        download(client, path, **params)
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("path", "per_chunk"), [("/projects/export.csv", 6), ("/projects/export.json", 7)]
+)
+def test_a_filtered_export_takes_a_fixed_number_of_queries_per_chunk(
+    client, monkeypatch, path, per_chunk
+):
+    """The queries of a chunk are the same however many rows it holds: the project columns
+    and one per related list (the JSON adds the budgets); the rest (the filter's ids, the
+    count) is paid once. ``sort`` makes it a filtered, streamed export of every project."""
+    from projects import export
+
+    create_many_projects(75)  # 100 published projects
+    monkeypatch.setattr(export, "CHUNK_SIZE", 100)
+    one_chunk = export_queries(client, path, sort="title")
+    assert one_chunk <= 2 + per_chunk + 1  # the ids, the count (JSON), a chunk; transaction
+    monkeypatch.setattr(export, "CHUNK_SIZE", 25)
+    assert export_queries(client, path, sort="title") == one_chunk + 3 * per_chunk
+    monkeypatch.setattr(export, "CHUNK_SIZE", 10)
+    assert export_queries(client, path, sort="title") == one_chunk + 9 * per_chunk
+    # Fewer rows in the chunk, the same queries (and one to read the sector of the filter).
+    monkeypatch.setattr(export, "CHUNK_SIZE", 100)
+    it, robots = (Project.objects.published().in_sectors([s]).count() for s in ("it", "robotics"))
+    assert 0 < robots < it < 100
+    assert export_queries(client, path, sector="it") == one_chunk + 1
+    assert export_queries(client, path, sector="robotics") == one_chunk + 1
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_json_records_are_what_the_api_serializer_gives(rf, language):
+    """The JSON export reads values, not instances; for every project it gives what the API's
+    serializer gives (milestones with their state, actual dates, reports, budgets, places,
+    organisations, related projects, Korean fallbacks), in the same order."""
+    from rest_framework.utils.encoders import JSONEncoder
+
+    from projects.api import api_projects
+    from projects.export import json_records
+    from projects.serializers import ProjectSerializer
+
+    project = ProjectFactory(slug="milestone-one", title_ko="")
+    PhaseFactory(project=project, start_year=2014, end_year=2016, actual_start_year=2015)
+    PhaseFactory(
+        project=project,
+        kind="milestone",
+        start_year=2015,
+        end_year=None,
+        milestone_state="met",
+        actual_start_year=2016,
+    )
+    PhaseFactory(project=project, kind="milestone", start_year=2018, end_year=None)
+    BudgetFactory(project=project, year=2016)
+    ProgressUpdateFactory(project=project)
+    open_ended = ProjectFactory(slug="open-ended-one")
+    PhaseFactory(project=open_ended, start_year=2019, end_year=None)
+    request = rf.get("/projects/export.json")
+    with translation.override(language):
+        queryset = ProjectFilterSet(QueryDict(""), queryset=api_projects()).qs
+        expected = ProjectSerializer(queryset, many=True, context={"request": request}).data
+        exported = list(json_records(queryset, request))
+
+    def text(items):
+        return json.dumps(items, cls=JSONEncoder, ensure_ascii=False)
+
+    assert len(exported) == Project.objects.published().count() == 27
+    assert text(exported) == text(expected)
+    assert any(phase["milestone_state"] == "met" for item in exported for phase in item["phases"])
 
 
 # --- JSON export -----------------------------------------------------------------------------
