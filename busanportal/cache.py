@@ -269,10 +269,13 @@ def _lifetime(version: float) -> int:
     return settings.PAGE_CACHE_SECONDS
 
 
-def keep_seconds() -> int:
-    """How long to keep something derived from the data as read now (a page, a count): the
-    page cache's lifetime, or only the replica's lag just after a change (``_lifetime``)."""
-    return _lifetime(current_content_version())
+def keep_seconds(longest: int | None = None) -> int:
+    """How long to keep something derived from the data as read now: ``longest`` (by default
+    the page cache's lifetime), or only the replica's lag just after a change (``_lifetime``)."""
+    lifetime = _lifetime(current_content_version())
+    if longest is None or lifetime == settings.PAGE_CACHE_REPLICA_LAG_SECONDS:
+        return lifetime
+    return longest
 
 
 def _revalidation_headers(response: HttpResponse, version: float):

@@ -131,6 +131,12 @@ def count_portfolio() -> PortfolioCounts:
     )
 
 
+#: The portfolio's counts belong to one content version and never go stale under it (a change
+#: moves the version on); a day bounds the memory that versions gone by hold. Not the page
+#: cache's lifetime: with the page cache off (``DJANGO_PAGE_CACHE_SECONDS=0``) they are still kept.
+PORTFOLIO_COUNTS_SECONDS = 24 * 60 * 60
+
+
 def _portfolio_counts_key() -> str:
     return f"portfolio-counts:{current_content_version()!r}"
 
@@ -148,15 +154,15 @@ def portfolio_counts() -> PortfolioCounts:
     counts = kept_portfolio_counts()
     if counts is None:
         counts = count_portfolio()
-        # Read perhaps from a replica that lags: kept no longer than a page read with them.
-        cache.set(_portfolio_counts_key(), counts, timeout=keep_seconds())
+        # Read perhaps from a replica that lags: then kept only for the lag, as a page is.
+        cache.set(_portfolio_counts_key(), counts, timeout=keep_seconds(PORTFOLIO_COUNTS_SECONDS))
     return counts
 
 
 def recount_portfolio():
     """After a committed change: count the portfolio for the new content version (read from
     the primary: the writing request, or code outside a request, reads there)."""
-    cache.set(_portfolio_counts_key(), count_portfolio(), timeout=settings.PAGE_CACHE_SECONDS)
+    cache.set(_portfolio_counts_key(), count_portfolio(), timeout=PORTFOLIO_COUNTS_SECONDS)
 
 
 def plan_document() -> SourceDocument | None:

@@ -129,3 +129,12 @@ def test_the_plans_latest_month_reads_the_same_kept_or_not(client, path):
     recount_portfolio()
     assert plan_age() == not_kept
     assert "the latest month it mentions is" in not_kept
+
+
+def test_the_counts_are_kept_with_the_page_cache_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    recount_portfolio()
+    assert kept_portfolio_counts() is not None
+    cache.clear()
+    portfolio_counts()
+    assert kept_portfolio_counts() is not None
