@@ -256,7 +256,7 @@ def _is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool
     return len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
 
 
-def _lifetime(version: float) -> int:
+def _lifetime(version: float, longest: int | None = None) -> int:
     """How long to keep a page rendered under ``version``.
 
     With a read replica, a page rendered just after a change may have read the replica before
@@ -266,16 +266,13 @@ def _lifetime(version: float) -> int:
     lag = settings.PAGE_CACHE_REPLICA_LAG_SECONDS
     if lag and time.time() - version < lag:
         return lag
-    return settings.PAGE_CACHE_SECONDS
+    return settings.PAGE_CACHE_SECONDS if longest is None else longest
 
 
 def keep_seconds(longest: int | None = None) -> int:
     """How long to keep something derived from the data as read now: ``longest`` (by default
     the page cache's lifetime), or only the replica's lag just after a change (``_lifetime``)."""
-    lifetime = _lifetime(current_content_version())
-    if longest is None or lifetime == settings.PAGE_CACHE_REPLICA_LAG_SECONDS:
-        return lifetime
-    return longest
+    return _lifetime(current_content_version(), longest)
 
 
 def _revalidation_headers(response: HttpResponse, version: float):
