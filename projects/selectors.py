@@ -4,6 +4,7 @@ Views stay thin: they call these selectors and hand the results to templates. Ev
 runs a fixed number of SQL queries whatever the number of projects.
 """
 
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -30,6 +31,8 @@ from projects.models import (
     SourceDocument,
 )
 from sectors.models import Sector
+
+logger = logging.getLogger(__name__)
 
 # The year facet counts this range in one pass over the phases; years without projects are
 # hidden. The source document covers 2010-2020; officials may add later years.
@@ -146,7 +149,11 @@ def kept_portfolio_counts() -> PortfolioCounts | None:
     they were kept: they are counted once per change, when it commits (``recount_portfolio``,
     called through ``after_content_change``), not on each page's first render after it. At
     100,000 projects counting costs hundreds of milliseconds; reading them, one cache read."""
-    return cache.get(_portfolio_counts_key())
+    try:
+        return cache.get(_portfolio_counts_key())
+    except Exception:  # a cache outage costs the counting, never the page
+        logger.warning("Cache unreachable; the portfolio is counted live", exc_info=True)
+        return None
 
 
 def portfolio_counts() -> PortfolioCounts:
@@ -154,8 +161,12 @@ def portfolio_counts() -> PortfolioCounts:
     counts = kept_portfolio_counts()
     if counts is None:
         counts = count_portfolio()
-        # Read perhaps from a replica that lags: then kept only for the lag, as a page is.
-        cache.set(_portfolio_counts_key(), counts, timeout=keep_seconds(PORTFOLIO_COUNTS_SECONDS))
+        try:
+            # Read perhaps from a replica that lags: then kept only for the lag, as a page is.
+            lifetime = keep_seconds(PORTFOLIO_COUNTS_SECONDS)
+            cache.set(_portfolio_counts_key(), counts, timeout=lifetime)
+        except Exception:
+            logger.warning("Cache unreachable; the portfolio's counts not kept", exc_info=True)
     return counts
 
 

@@ -84,7 +84,7 @@ def split(captured):
 def facets_counted_live(path: str, counts_kept: bool) -> int:
     """How many facets of ``path`` count under the time limit: all of them, unless the whole
     portfolio's counts are kept; then those whose other filters are all unset read them."""
-    if not path.startswith(WITH_FACETS):
+    if path.partition("?")[0] not in WITH_FACETS:
         return 0
     if not counts_kept:
         return len(FACETS)

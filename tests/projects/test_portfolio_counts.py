@@ -138,3 +138,17 @@ def test_the_counts_are_kept_with_the_page_cache_off(settings):
     cache.clear()
     portfolio_counts()
     assert kept_portfolio_counts() is not None
+
+
+@pytest.mark.parametrize("path", ["/", "/sectors/", "/projects/", "/projects/?sector=it"])
+def test_pages_are_served_when_the_cache_is_down(client, path):
+    down = ConnectionError("cache down")
+    with (
+        mock.patch.object(cache, "get", side_effect=down),
+        mock.patch.object(cache, "get_many", side_effect=down),
+        mock.patch.object(cache, "set", side_effect=down),
+        mock.patch.object(cache, "add", side_effect=down),
+    ):
+        response = client.get(path)
+    assert response.status_code == 200
+    assert b"projects" in response.content.lower()
