@@ -27,6 +27,7 @@ import logging
 import math
 
 from django.core.cache import cache
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
 logger = logging.getLogger(__name__)
@@ -96,7 +97,9 @@ class FailOpenAnonRateThrottle(AnonRateThrottle):
 
 def count_for_page_cache(request) -> tuple[str, int, int] | None:
     """For the page cache: the API throttle's counter for ``request`` (key, lifetime, limit),
-    or None when the API is not limited."""
+    or None when the API is not limited by this throttle (the settings name another, or none)."""
+    if FailOpenAnonRateThrottle not in api_settings.DEFAULT_THROTTLE_CLASSES:
+        return None
     throttle = FailOpenAnonRateThrottle()
     counter = throttle.counter(request)
     if counter is None:

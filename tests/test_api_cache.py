@@ -253,3 +253,11 @@ def test_the_cache_key_of_the_api_holds_accept(rf):
     plain, json = rf.get("/api/sectors/"), rf.get("/api/sectors/", HTTP_ACCEPT="application/json")
     assert page_cache_key(plain) == page_cache_key(json)
     assert page_cache_key(plain, accept=True) != page_cache_key(json, accept=True)
+
+
+def test_without_the_throttle_in_the_settings_nothing_is_counted(client, monkeypatch):
+    monkeypatch.setattr(throttling.api_settings, "DEFAULT_THROTTLE_CLASSES", [])
+    with mock.patch("busanportal.cache.read_and_count") as counted:
+        client.get("/api/sectors/")
+        assert client.get("/api/sectors/")["X-Cache"] == "HIT"
+    counted.assert_not_called()  # by the page cache (the views keep the classes they had)
