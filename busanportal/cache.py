@@ -30,17 +30,25 @@ touched the session or vary on cookies, responses marked private or no-store, an
 that carries a session cookie (officials signed in to the admin see their edits at once) or a
 pending message.
 
-``PageCache`` holds the one lookup, render-lock and store logic. It has two thin entry points:
-``PageCacheMiddleware`` answers whole public pages before the view runs, and the
-``cache_until_change`` decorator answers from inside a view, after checks that must run on
-every request (the API's rate limit).
+The API (the URL namespaces in ``settings.PAGE_CACHE_API_NAMESPACES``) is cached by the same
+middleware, before DRF runs, so that a cached API answer costs what a cached page costs instead
+of DRF's dispatch, content negotiation and throttle first. Two things differ for it. Its key
+also holds the ``Accept`` header, since DRF answers it (a 406 for a type it cannot give, an
+indented body for ``application/json; indent=4``). And every API request is counted against the
+API's rate limit in the same round trip as the cache read (busanportal/throttling.py says why
+cached answers count): over the limit the request goes on to DRF, which answers the 429 with
+``Retry-After``, and a miss hands the count it took to DRF's throttle, which does not count the
+request again.
+
+``PageCache`` holds the one lookup, render-lock and store logic; ``PageCacheMiddleware`` decides
+which requests get there.
 """
 
 import hashlib
 import logging
 import math
 import time
-from functools import lru_cache, wraps
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -59,6 +67,8 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
 
+from busanportal.throttling import COUNTED_ATTRIBUTE, count_for_page_cache, read_and_count
+
 logger = logging.getLogger(__name__)
 
 #: While one request renders a page, identical requests wait for it, polling, up to a limit.
@@ -70,6 +80,7 @@ VERSION_KEY = "page-cache:content-version"
 CACHE_HEADER = "X-Cache"
 # Headers a cached page keeps; everything the outer middleware adds is added again on each hit.
 STORED_HEADERS = (
+    "Allow",
     "Content-Type",
     "Content-Language",
     "Vary",
@@ -196,13 +207,15 @@ def _has_private_cookie(request: HttpRequest) -> bool:
     )
 
 
-def page_cache_key(request: HttpRequest) -> str:
-    """The cache key of a page: scheme, host, language, path and full query string.
+def page_cache_key(request: HttpRequest, *, accept: bool = False) -> str:
+    """The cache key of a page: scheme, host, language, path and full query string, and with
+    ``accept`` (the API) the ``Accept`` header.
 
     ``get_host`` also validates the Host header against ``ALLOWED_HOSTS`` (a bad one raises
     ``DisallowedHost``, which Django turns into a 400), exactly as it would have further in.
     Django's own ``learn_cache_key`` would cost a second cache read on every hit (the list of
-    headers first, then the page); the pages vary on nothing but the language, which is here.
+    headers first, then the page); the pages vary on nothing but the language, which is here,
+    and the API on ``Accept`` besides (DRF's content negotiation).
     """
     parts = "\n".join(
         (
@@ -211,27 +224,40 @@ def page_cache_key(request: HttpRequest) -> str:
             getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
             request.path,
             request.META.get("QUERY_STRING", ""),
+            *((request.META.get("HTTP_ACCEPT", ""),) if accept else ()),
         )
     )
     digest = hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()
     return f"page-cache:{settings.PAGE_CACHE_RELEASE}:{digest}"
 
 
-def _is_public_page(request: HttpRequest) -> bool:
+PAGE, API = "page", "api"
+
+
+def _cached_kind(request: HttpRequest) -> str | None:
+    """``PAGE`` for a public page, ``API`` for the API, None for anything the cache leaves."""
     urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-    namespaces = tuple(settings.PAGE_CACHE_NAMESPACES)
-    return _path_in_namespaces(request.path_info, urlconf, get_language(), namespaces)
+    namespace = _namespace_of(request.path_info, urlconf, get_language())
+    if namespace in settings.PAGE_CACHE_NAMESPACES:
+        return PAGE
+    if namespace in settings.PAGE_CACHE_API_NAMESPACES:
+        return API
+    return None
+
+
+def _is_public_page(request: HttpRequest) -> bool:
+    return _cached_kind(request) is not None
 
 
 @lru_cache(maxsize=2048)
-def _path_in_namespaces(path: str, urlconf: str, language: str, namespaces: tuple) -> bool:
-    """Whether ``path`` resolves to a view of one of ``namespaces``; remembered, since a cache
+def _namespace_of(path: str, urlconf: str, language: str) -> str | None:
+    """The outermost URL namespace of the view ``path`` resolves to; remembered, since a cache
     hit would otherwise spend a good part of its time resolving the URL again."""
     try:
         match = resolve(path, urlconf)
     except Resolver404:
-        return False
-    return bool(match.namespaces) and match.namespaces[0] in namespaces
+        return None
+    return match.namespaces[0] if match.namespaces else None
 
 
 def _is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
@@ -323,19 +349,24 @@ class PageCache:
             and not _has_private_cookie(request)
         )
 
-    def answer(self, request: HttpRequest, render) -> HttpResponse:
+    def answer(self, request: HttpRequest, render, *, api: bool = False) -> HttpResponse:
         """The cached page for ``request``, or ``render()``'s response, stored if it may be.
 
         ``render`` may return a response rendered later (a DRF or template response): it is
-        then stored, and the render lock released, once its content exists.
+        then stored, and the render lock released, once its content exists. With ``api``, the
+        key holds the ``Accept`` header and the request is counted against the API's rate
+        limit in the same round trip; over the limit, ``render()`` answers (DRF's 429).
         """
-        key = page_cache_key(request)
+        key = page_cache_key(request, accept=api)
         try:
-            # One round trip: the page and the version it must have been rendered under.
-            found = cache.get_many([VERSION_KEY, key])
+            # One round trip: the page, the version it must have been rendered under and, for
+            # the API, the rate-limit count.
+            found, over_limit = self._read(request, [VERSION_KEY, key], api)
             version = current_content_version(found.get(VERSION_KEY))
         except Exception:  # a cache outage must cost speed, never the page
             logger.warning("Page cache unreachable; rendering", exc_info=True)
+            return render()
+        if over_limit:
             return render()
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
@@ -368,6 +399,18 @@ class PageCache:
             return finish(response)
         response.add_post_render_callback(finish)
         return response
+
+    @staticmethod
+    def _read(request: HttpRequest, keys: list[str], api: bool) -> tuple[dict, bool]:
+        """The cache entries ``keys`` and whether the request is over the API's rate limit
+        (counted here for the API, and handed to its throttle through the request)."""
+        counter = count_for_page_cache(request) if api else None
+        if counter is None:
+            return cache.get_many(keys), False
+        counter_key, lifetime, limit = counter
+        found, count = read_and_count(keys, counter_key, lifetime)
+        setattr(request, COUNTED_ATTRIBUTE, {counter_key: count})
+        return found, count > limit
 
     def _hit(self, request: HttpRequest, entry: dict) -> HttpResponse:
         return self._labelled(_conditional(request, self._rebuild(entry)), "HIT")
@@ -421,6 +464,9 @@ class PageCache:
         response = HttpResponse(entry["content"])
         for name, value in entry["headers"]:
             response[name] = value
+        # What CommonMiddleware adds on a miss (a hit answers before it): with the length
+        # known, the server sends the body as it is instead of in chunks.
+        response["Content-Length"] = str(len(entry["content"]))
         return response
 
     @staticmethod
@@ -433,7 +479,7 @@ class PageCache:
 page_cache = PageCache()
 
 
-# --- The two entry points ------------------------------------------------------------------
+# --- The entry point -----------------------------------------------------------------------
 
 
 class PageCacheMiddleware(PageCache):
@@ -449,8 +495,10 @@ class PageCacheMiddleware(PageCache):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self.is_candidate(request) and _is_public_page(request):
-            return self.answer(request, lambda: self.get_response(request))
+        if self.is_candidate(request):
+            kind = _cached_kind(request)
+            if kind is not None:
+                return self.answer(request, lambda: self.get_response(request), api=kind == API)
         response = self.get_response(request)
         self._mark_private(request, response)
         return response
@@ -465,22 +513,3 @@ class PageCacheMiddleware(PageCache):
             and _is_public_page(request)
         ):
             patch_cache_control(response, private=True, no_cache=True)
-
-
-def cache_until_change(view):
-    """Cache a view's anonymous GET answers like the public pages, from inside the view.
-
-    For views whose own checks must run on every request, such as the API's rate limit: the
-    middleware would answer before them, this runs after them. Decorate the handler, e.g.
-    ``@method_decorator(cache_until_change)`` on a DRF viewset's ``list``, which DRF calls
-    after authentication, permissions and throttling. The same key, content version, ETag,
-    render lock and rules apply; a DRF response is stored once it has been rendered.
-    """
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not page_cache.is_candidate(request):
-            return view(request, *args, **kwargs)
-        return page_cache.answer(request, lambda: view(request, *args, **kwargs))
-
-    return wrapper

@@ -253,6 +253,9 @@ PAGE_CACHE_CDN_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_CDN_SECONDS", "0"
 PAGE_CACHE_RELEASE = os.environ.get("DJANGO_RELEASE", "")
 # The URL namespaces whose GET pages the middleware caches: the public HTML site.
 PAGE_CACHE_NAMESPACES = ("projects", "sectors")
+# The API's namespace, cached by the same middleware before DRF runs, with Accept in the key and
+# the API's rate limit counted in the same round trip (busanportal/cache.py).
+PAGE_CACHE_API_NAMESPACES = ("api",)
 # Larger bodies are not worth the memory (a local-memory cache lives in every worker).
 PAGE_CACHE_MAX_BYTES = 1_000_000
 # With a read replica, a page rendered this soon after a change may have read the replica before
@@ -368,7 +371,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    # Fails open: with the cache down the API answers, unthrottled (busanportal/throttling.py).
+    # One counter per address and hour, cached answers included; fails open: with the cache down
+    # the API answers, unthrottled (busanportal/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": ["busanportal.throttling.FailOpenAnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_API_ANON_RATE", "2000/hour")},
     # The same proxy count as the admin lockout, so both see the same client address.

@@ -8,7 +8,6 @@ means. Invalid parameters answer 400 with a JSON body keyed by the parameter's n
 from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.utils import translation
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
@@ -23,7 +22,6 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from busanportal.cache import cache_until_change
 from busanportal.i18n import CONTENT_LANGUAGES
 from projects.filters import MAX_QUERY_LENGTH, SORT_CHOICES, YEAR_PATTERN, ProjectFilterSet
 from projects.models import Program, Project, ProjectStatus
@@ -206,7 +204,6 @@ class ContentLanguageMixin:
         responses={200: ProjectSerializer, 400: BAD_PARAMETER, 404: NOT_FOUND, 429: THROTTLED},
     ),
 )
-@method_decorator(cache_until_change, name="list")  # after the rate limit, unlike the middleware
 class ProjectViewSet(ContentLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Published projects, filtered by ``ProjectFilterSet``."""
 
