@@ -66,24 +66,29 @@ class Facets:
 def sectors_with_project_counts(projects=None):
     """Every sector annotated with ``project_count``: how many of ``projects`` (by default the
     published ones) it has."""
-    if projects is None:
-        projects = Project.objects.published()
     # Explicit order: Meta.ordering does not apply to aggregating queries.
-    return Sector.objects.annotate(
-        project_count=Count("projects", filter=Q(projects__in=projects))
-    ).order_by("position", "slug")
+    return Sector.objects.annotate(project_count=_count_of(projects)).order_by("position", "slug")
 
 
 def programs_with_project_counts(projects=None):
     """Every program, with its goal, annotated with ``project_count``: how many of ``projects``
     (by default the published ones) it has."""
-    if projects is None:
-        projects = Project.objects.published()
     return (
         Program.objects.select_related("strategy")
-        .annotate(project_count=Count("projects", filter=Q(projects__in=projects)))
+        .annotate(project_count=_count_of(projects))
         .order_by("strategy__position", "position", "slug")
     )
+
+
+def _count_of(projects) -> Count:
+    """The number of ``projects`` (by default every published one) linked to each row.
+
+    Every published project is counted through the join itself: as ``IN (published ids)``, at
+    100,000 projects and with the table's statistics stale (after a bulk load) PostgreSQL ran
+    the subquery once per link row, for minutes."""
+    if projects is None:
+        return Count("projects", filter=Q(projects__is_published=True))
+    return Count("projects", filter=Q(projects__in=projects))
 
 
 @dataclass(frozen=True)
@@ -121,8 +126,8 @@ def count_portfolio() -> PortfolioCounts:
     }
     return PortfolioCounts(
         statuses=statuses,
-        sectors=list(sectors_with_project_counts(published)),
-        programs=list(programs_with_project_counts(published)),
+        sectors=list(sectors_with_project_counts()),
+        programs=list(programs_with_project_counts()),
         years=years,
         undated=undated,
         figures=key_figures_from(totals),
