@@ -34,7 +34,8 @@ and snapshot database; production is PostgreSQL.
 Ranking, with ``q``: an exact title match first, then a title holding the whole query, then a
 search text holding it as a phrase, with a bonus for a project in a sector whose name holds
 it; on PostgreSQL the full-text rank of the titles (weighted above the summaries) orders the
-rest. Ties keep the document's order.
+rest, unless the search matches more than ``FULL_RANK_LIMIT`` projects. Ties keep the
+document's order.
 """
 
 import re
@@ -230,6 +231,19 @@ def filter_matching(queryset, text: str):
     return queryset.alias(search_document=document).filter(every_word(queryset, words, fuzzy=True))
 
 
+#: A search matching more than this many projects is ranked by the title and phrase buckets
+#: alone (ties in the plan's order): the full-text rank is computed row by row, and ranking
+#: every match of a broad word costs seconds at 100,000 projects ("robot": 16,000 matches,
+#: 3.1 s), for an order nobody reads past the first pages of.
+FULL_RANK_LIMIT = 1_000
+
+
+def _broad(queryset) -> bool:
+    """Whether ``queryset`` (a search's matches) holds more than ``FULL_RANK_LIMIT`` projects:
+    a count that stops there (one narrow query, answered from the search index)."""
+    return queryset.order_by().values("pk")[: FULL_RANK_LIMIT + 1].count() > FULL_RANK_LIMIT
+
+
 def order_by_relevance(queryset, text: str):
     """``queryset`` ordered best match first, annotated with ``relevance`` (a number)."""
     words = query_words(text)
@@ -255,7 +269,7 @@ def order_by_relevance(queryset, text: str):
     relevance = relevance + Case(
         When(in_named_sector, then=Value(3.0)), default=Value(0.0), output_field=FloatField()
     )
-    if uses_postgres(queryset):
+    if uses_postgres(queryset) and not _broad(queryset):
         # Titles weigh more than summaries; the short columns keep this cheap per row.
         document = SearchVector("title_en", "title_ko", weight="A", config=FTS_CONFIG) + (
             SearchVector("summary_en", "summary_ko", weight="B", config=FTS_CONFIG)

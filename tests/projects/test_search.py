@@ -6,6 +6,7 @@ typo case needs PostgreSQL's trigram similarity and is skipped on SQLite.
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -261,10 +262,15 @@ def data_queries(captured):
     return [q for q in captured if not q["sql"].startswith(CONTROL)]
 
 
+#: The facets, the page's rows and their sectors; on PostgreSQL one more, the bounded count that
+#: decides whether the matches are few enough to rank by full text (search.FULL_RANK_LIMIT).
+SEARCH_QUERIES = 7 if connection.vendor == "postgresql" else 6
+
+
 def test_the_search_list_runs_a_fixed_number_of_queries(client):
     with CaptureQueriesContext(connection) as captured:
         client.get("/projects/?q=green+energy")
-    assert len(data_queries(captured.captured_queries)) == 6
+    assert len(data_queries(captured.captured_queries)) == SEARCH_QUERIES
 
 
 def test_the_search_query_count_does_not_grow_with_the_portfolio(client):
@@ -272,5 +278,18 @@ def test_the_search_query_count_does_not_grow_with_the_portfolio(client):
     refresh_search_text(Project.objects.filter(pk__in=[project.pk for project in created]))
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/projects/?q=bulk+project")
-    assert len(data_queries(captured.captured_queries)) == 6
+    assert len(data_queries(captured.captured_queries)) == SEARCH_QUERIES
     assert response.context["page"].paginator.count == 300
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the full-text rank is PostgreSQL's")
+def test_a_broad_search_is_ranked_by_title_and_phrase_alone(monkeypatch):
+    from projects import search
+
+    query = ProjectFilterSet(QueryDict("q=busan"), queryset=Project.objects.published()).qs
+    ranked = str(query.query)
+    monkeypatch.setattr(search, "FULL_RANK_LIMIT", 1)
+    broad = ProjectFilterSet(QueryDict("q=busan"), queryset=Project.objects.published()).qs
+    assert "ts_rank" in ranked and "ts_rank" not in str(broad.query)
+    titles_first = list(broad.values_list("relevance", flat=True))
+    assert titles_first == sorted(titles_first, reverse=True)
