@@ -271,6 +271,15 @@ DERIVED_FIELDS = [
 PUBLISHED = Q(is_published=True)
 
 
+def published_order_index(name: str, *leading: str, featured: bool = False) -> models.Index:
+    """A narrow partial index of the published projects in one list order (``leading`` keys,
+    then the document's order), holding the id: a page of that order is an index scan."""
+    condition = PUBLISHED & Q(is_featured=True) if featured else PUBLISHED
+    return models.Index(
+        fields=[*leading, "position", "slug"], name=name, condition=condition, include=["id"]
+    )
+
+
 class ProjectQuerySet(models.QuerySet):
     """The domain's questions about projects, named once and used by every view."""
 
@@ -537,37 +546,12 @@ class Project(SluggedModel):
             # Narrow sort keys of the published list (issue 19): the page's ids come from an
             # index scan, its rows are fetched afterwards. The descending orders (NULLS LAST)
             # have PostgreSQL-only indexes (migration 0006): SQLite cannot index NULLS LAST.
-            models.Index(
-                fields=["position", "slug"],
-                name="project_pub_order",
-                condition=PUBLISHED,
-                include=["id"],
-            ),
-            models.Index(
-                fields=["span_start", "position", "slug"],
-                name="project_pub_start",
-                condition=PUBLISHED,
-                include=["id"],
-            ),
-            models.Index(
-                fields=["budget_sum_krw", "position", "slug"],
-                name="project_pub_budget",
-                condition=PUBLISHED,
-                include=["id"],
-            ),
-            models.Index(
-                fields=["primary_sector_position", "position", "slug"],
-                name="project_pub_timeline",
-                condition=PUBLISHED,
-                include=["id"],
-            ),
+            published_order_index("project_pub_order"),
+            published_order_index("project_pub_start", "span_start"),
+            published_order_index("project_pub_budget", "budget_sum_krw"),
+            published_order_index("project_pub_timeline", "primary_sector_position"),
             # The home page's highlights, a handful among 100,000.
-            models.Index(
-                fields=["position", "slug"],
-                name="project_pub_featured",
-                condition=PUBLISHED & models.Q(is_featured=True),
-                include=["id"],
-            ),
+            published_order_index("project_pub_featured", featured=True),
             models.Index(fields=["current_status"], name="project_current_status"),
             models.Index(fields=["title_en"], name="project_title_en"),
             models.Index(fields=["title_ko"], name="project_title_ko"),
