@@ -73,8 +73,8 @@ def filter_context(filterset) -> dict:
 def home(request):
     """The overview: the plan in two sentences, highlights, key figures and sectors."""
     published = Project.objects.published()
+    counts = portfolio_counts()  # first: with them kept, the plan's month is read off them
     document = plan_document()
-    counts = portfolio_counts()
     context = {
         "document": document,
         "plan_month": document.plan_month if document else None,
