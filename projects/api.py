@@ -120,6 +120,10 @@ THROTTLED = OpenApiResponse(
     description=_("Too many requests from your address; wait and try again."),
     response=ErrorSerializer,
 )
+# Answered by the server in front of the application (gunicorn, nginx), as a plain page.
+TOO_LONG = OpenApiResponse(
+    description=_("The address is longer than the server accepts (8,190 bytes); shorten it.")
+)
 
 
 class ProjectPagination(PageNumberPagination):
@@ -186,6 +190,7 @@ class ContentLanguageMixin:
             200: ProjectSerializer,
             400: BAD_PARAMETER,
             404: NOT_FOUND,
+            414: TOO_LONG,
             429: THROTTLED,
         },
     ),
@@ -201,7 +206,13 @@ class ContentLanguageMixin:
             ),
             LANGUAGE_PARAMETER,
         ],
-        responses={200: ProjectSerializer, 400: BAD_PARAMETER, 404: NOT_FOUND, 429: THROTTLED},
+        responses={
+            200: ProjectSerializer,
+            400: BAD_PARAMETER,
+            404: NOT_FOUND,
+            414: TOO_LONG,
+            429: THROTTLED,
+        },
     ),
 )
 class ProjectViewSet(ContentLanguageMixin, viewsets.ReadOnlyModelViewSet):
@@ -271,12 +282,18 @@ def whole_list_schema(kind, serializer, list_summary, list_description, retrieve
             summary=list_summary,
             description=list_description,
             parameters=[LANGUAGE_PARAMETER],
-            responses={200: serializer, 400: BAD_PARAMETER, 429: THROTTLED},
+            responses={200: serializer, 400: BAD_PARAMETER, 414: TOO_LONG, 429: THROTTLED},
         ),
         retrieve=extend_schema(
             summary=retrieve_summary,
             parameters=[slug_parameter(kind), LANGUAGE_PARAMETER],
-            responses={200: serializer, 400: BAD_PARAMETER, 404: NOT_FOUND, 429: THROTTLED},
+            responses={
+                200: serializer,
+                400: BAD_PARAMETER,
+                404: NOT_FOUND,
+                414: TOO_LONG,
+                429: THROTTLED,
+            },
         ),
     )
 
