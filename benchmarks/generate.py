@@ -206,6 +206,7 @@ def generate(count: int, start: int = 0, seed: int = 20261125, batch: int = 1000
         Quantity,
         SourceDocument,
     )
+    from projects.search import refresh_search_text
     from sectors.models import Sector
 
     rng = random.Random(seed)
@@ -263,8 +264,10 @@ def generate(count: int, start: int = 0, seed: int = 20261125, batch: int = 1000
             Phase.objects.bulk_create(phases)
             Budget.objects.bulk_create(budgets)
             Quantity.objects.bulk_create(quantities)
-            # bulk_create sends no signal: derive the year rows, span and budget total here.
+            # bulk_create sends no signal: derive the year rows, span and budget total, and
+            # the search text (without it a search finds only the real projects) here.
             refresh_project_facts(project.pk for project in projects)
+            refresh_search_text(Project.objects.filter(pk__in=[p.pk for p in projects]))
         print(f"  {numbers.stop - start:>6} / {count} projects", file=sys.stderr)
 
 
