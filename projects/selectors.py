@@ -4,6 +4,7 @@ Views stay thin: they call these selectors and hand the results to templates. Ev
 runs a fixed number of SQL queries whatever the number of projects.
 """
 
+import copy
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -11,12 +12,13 @@ from functools import cached_property
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, IntegerField, Max, Min, Q, Sum, Value
+from django.db.models import CharField, Count, IntegerField, Q, Value
 from django.utils import timezone
 
 from busanportal.cache import current_content_version, keep_seconds
 from busanportal.deadline import TIMED_OUT, run_within_budget
 from projects.changelog import month_of, plan_latest_month
+from projects.facet_index import FacetIndex
 from projects.filters import ProjectFilterSet
 from projects.models import (
     OPEN_END_HORIZON,
@@ -95,7 +97,8 @@ def _count_of(projects) -> Count:
 class PortfolioCounts:
     """The counts of the whole published portfolio: per status, sector, program and year, and
     the key figures. Pages with no filter (the home page, the sector list, the unfiltered
-    list) and each facet whose other filters are all unset read them instead of counting."""
+    list) and each facet whose other filters are all unset read them instead of counting; a
+    filter of sectors, programs, statuses and years is counted off ``index``."""
 
     statuses: dict
     sectors: list  # Sector objects annotated with project_count
@@ -106,36 +109,53 @@ class PortfolioCounts:
     # Source document id -> the latest month its plan mentions (``plan_latest_month``), which
     # reads every phase and phase version of the document: kept here, not computed per page.
     plan_months: dict
+    index: FacetIndex
 
 
 def count_portfolio() -> PortfolioCounts:
-    """Count the whole published portfolio in four aggregates (the statuses and key figures
-    in one, over the project table's derived columns; the sectors; the programs; the years),
-    and find each plan's latest month (a fifth)."""
-    published = Project.objects.published()
-    per_status = {
-        f"status_{number}": Count("pk", filter=Q(current_status=value))
-        for number, value in enumerate(ProjectStatus.values)
-    }
-    totals = published.aggregate(**per_status, **KEY_FIGURE_AGGREGATES)
-    years, undated = year_facet(published)
-    statuses = {
-        value: totals[f"status_{number}"]
-        for number, value in enumerate(ProjectStatus.values)
-        if totals[f"status_{number}"]
-    }
+    """Count the whole published portfolio in five queries: its projects' rows (for the key
+    figures and the facet index), their sector links and year rows (the index), the sectors,
+    the programs, and each plan's latest month."""
+    rows = list(
+        Project.objects.published()
+        .order_by("pk")
+        .values_list(
+            "pk", "program_id", "current_status", "budget_sum_krw", "span_start", "span_end"
+        )
+    )
+    index = FacetIndex.build([row[:3] for row in rows])
+    everything = index.everything
+    sectors = list(Sector.objects.order_by("position", "slug"))
+    for sector in sectors:
+        sector.project_count = index.count(index.sectors.get(sector.pk, 0), everything)
+    programs = list(
+        Program.objects.select_related("strategy").order_by(
+            "strategy__position", "position", "slug"
+        )
+    )
+    for program in programs:
+        program.project_count = index.count(index.programs.get(program.pk, 0), everything)
     return PortfolioCounts(
-        statuses=statuses,
-        sectors=list(sectors_with_project_counts()),
-        programs=list(programs_with_project_counts()),
-        years=years,
-        undated=undated,
-        figures=key_figures_from(totals),
+        statuses={
+            value: index.count(index.statuses[value], everything)
+            for value in ProjectStatus.values
+            if value in index.statuses
+        },
+        sectors=sectors,
+        programs=programs,
+        years=[
+            (year, index.count(index.years[year], everything))
+            for year in FACET_YEARS
+            if year in index.years
+        ],
+        undated=index.count(index.undated, everything),
+        figures=key_figures_of(rows),
         plan_months=dict(
             SourceDocument.objects.annotate(month=plan_latest_month("pk")).values_list(
                 "pk", "month"
             )
         ),
+        index=index,
     )
 
 
@@ -224,13 +244,76 @@ def sector_page(sector: Sector, per_page: int, page_number):
     )
 
 
+def _is_every_published(filterset: ProjectFilterSet) -> bool:
+    """Whether the filterset filters every published project (not a narrower base)."""
+    return filterset.queryset.query.where == Project.objects.published().query.where
+
+
 def _counts_whole_portfolio(filterset: ProjectFilterSet, facet: str) -> bool:
     """Whether the facet's counts are the whole portfolio's: its base is every published
     project and no filter but its own (and the sort) is applied."""
     others = set(filterset.applied) - {facet, "sort"}
     if others or set(filterset.form.errors) - {facet}:
         return False
-    return filterset.queryset.query.where == Project.objects.published().query.where
+    return _is_every_published(filterset)
+
+
+def _with_count(row, count: int):
+    """A copy of a kept sector or program with ``project_count``: the kept objects are shared
+    by every request of the content version and are never changed."""
+    row = copy.copy(row)
+    row.project_count = count
+    return row
+
+
+def search_matches(filterset: ProjectFilterSet, index: FacetIndex):
+    """The bits of the published projects the search (``q``) alone finds, read in one query
+    (the ids, from the search indexes) within the facets' time budget, or ``TIMED_OUT``."""
+    matches = (
+        filterset.filters["q"]
+        .filter(filterset.queryset, filterset.applied["q"])
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    return run_within_budget(
+        settings.PORTAL_FACET_TIME_BUDGET_MS,
+        {"q": lambda: index.bits_of(matches)},
+        using=filterset.queryset.db,
+    )["q"]
+
+
+def facets_from_index(portfolio: PortfolioCounts, applied: dict, found: int | None) -> Facets:
+    """The facets of a filter of sectors, programs, statuses and years, counted off the kept
+    facet index (``projects.facet_index``) with no query, and of a search whose matches are
+    ``found``: each facet counts the projects the other filters select."""
+    index = portfolio.index
+
+    def counter(facet: str):
+        within = index.selection(applied, without=facet, found=found)
+        return lambda bits: index.count(bits, within)
+
+    in_sectors, in_programs = counter("sector"), counter("program")
+    in_statuses, in_years = counter("status"), counter("year")
+    year_counts = [
+        (year, in_years(index.years[year])) for year in FACET_YEARS if year in index.years
+    ]
+    return Facets(
+        sectors=[
+            _with_count(sector, in_sectors(index.sectors.get(sector.pk, 0)))
+            for sector in portfolio.sectors
+        ],
+        programs=[
+            _with_count(program, in_programs(index.programs.get(program.pk, 0)))
+            for program in portfolio.programs
+        ],
+        statuses=[
+            (value, label, in_statuses(index.statuses.get(value, 0)))
+            for value, label in ProjectStatus.choices
+        ],
+        years=[(year, count) for year, count in year_counts if count],
+        undated=in_years(index.undated),
+        matching=index.selection(applied, found=found).bit_count(),
+    )
 
 
 @dataclass(frozen=True)
@@ -297,6 +380,14 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
     ``busanportal.deadline``): a facet that cannot finish in what is left of it is shown
     without counts, as Datasette does, instead of slowing the page.
     """
+    applied = filterset.applied
+    portfolio, found = None, None
+    if FacetIndex.answers(applied) and _is_every_published(filterset):
+        portfolio = kept_portfolio_counts()
+        if portfolio is not None:
+            found = search_matches(filterset, portfolio.index) if "q" in applied else None
+            if found is not TIMED_OUT:
+                return facets_from_index(portfolio, applied, found)
     queries = {
         "status": lambda: dict(
             filterset.queryset_without("status")
@@ -315,7 +406,8 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
     whole = [name for name in queries if _counts_whole_portfolio(filterset, name)]
     # Not kept (a lost cache; the next change, the home page or the sector list keeps them
     # again): every facet is counted, under the time limit.
-    portfolio = kept_portfolio_counts() if whole else None
+    if whole and portfolio is None:
+        portfolio = kept_portfolio_counts()
     counted = {}
     if portfolio is not None:
         kept = {
@@ -326,7 +418,10 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
         }
         counted = {name: kept[name] for name in whole}
     rest = {name: query for name, query in queries.items() if name not in counted}
-    if rest:
+    if found is TIMED_OUT:
+        # The search's matches could not be read within the budget: no facet would be.
+        counted = dict.fromkeys(queries, TIMED_OUT)
+    elif rest:
         counted |= run_within_budget(
             settings.PORTAL_FACET_TIME_BUDGET_MS, rest, using=filterset.queryset.db
         )
@@ -473,25 +568,19 @@ class KeyFigures:
     budget_total_krw: int | None
 
 
-#: The key figures as aggregates over the project table's derived columns (``projects.facts``),
-#: not its phases and budgets.
-KEY_FIGURE_AGGREGATES = {
-    "projects": Count("pk"),
-    "with_budget": Count("pk", filter=Q(budget_sum_krw__isnull=False)),
-    "first": Min("span_start"),
-    "last": Max("span_end"),
-    "total": Sum("budget_sum_krw"),
-}
-
-
-def key_figures_from(figures: dict) -> KeyFigures:
-    """Headline numbers over the published portfolio, from ``KEY_FIGURE_AGGREGATES``."""
+def key_figures_of(rows: list) -> KeyFigures:
+    """Headline numbers over the published portfolio, from its projects' derived columns
+    (``projects.facts``) as ``count_portfolio`` reads them: (…, budget total, first year,
+    last year)."""
+    budgets = [row[3] for row in rows if row[3] is not None]
+    starts = [row[4] for row in rows if row[4] is not None]
+    ends = [row[5] for row in rows if row[5] is not None]
     return KeyFigures(
-        projects=figures["projects"],
-        first_year=figures["first"],
-        last_year=figures["last"],
-        with_budget=figures["with_budget"],
-        budget_total_krw=figures["total"],
+        projects=len(rows),
+        first_year=min(starts, default=None),
+        last_year=max(ends, default=None),
+        with_budget=len(budgets),
+        budget_total_krw=sum(budgets) if budgets else None,
     )
 
 
