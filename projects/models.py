@@ -1227,6 +1227,25 @@ class ProjectYear(models.Model):
         return f"{self.project_id}: {self.year or '–'}"
 
 
+class SearchWord(models.Model):
+    """A word of some project's search text, at least ``search.FUZZY_MIN_LENGTH`` characters
+    (derived by ``projects.search`` whenever a search text is rebuilt): the dictionary a
+    misspelt word of a search is corrected against, as pg_trgm's documentation recommends.
+    Matching the misspelt word against every project's whole text instead checked the
+    similarity of tens of thousands of long texts, seconds at 100,000 projects (issue 19).
+    Words are added, never removed: a word no project holds any more corrects a search to a
+    word that finds nothing, which is what the search would find anyway."""
+
+    word = models.CharField(_("word"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("search word (derived)")
+        verbose_name_plural = _("search words (derived)")
+
+    def __str__(self):
+        return self.word
+
+
 class ProgressUpdateQuerySet(models.QuerySet):
     """Questions about progress reports."""
 

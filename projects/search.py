@@ -12,17 +12,18 @@ word of the query (a substring, so that a Korean word is found inside a longer c
 "풍력" in "해상풍력단지"). The query is normalised as the text is, so case never matters.
 
 PostgreSQL adds two ways in for a word that is in no published project's text at all (a typo,
-an inflected form), each answerable from a GIN index (migration
-``0006_i16_search_related_reports``):
+an inflected form), each answerable from a GIN index:
 
 * full-text search (the English configuration), which finds inflected forms ("designating"
   finds "designate");
-* trigram word similarity (``pg_trgm``'s ``<%``, threshold 0.5 from the settings), which
-  forgives typos ("radation").
+* correction against a dictionary of the projects' words (``SearchWord``, kept with the search
+  text, its trigram index from migration ``0013_i19_search_words``): the word is searched as
+  the few known words most similar to it (``pg_trgm``'s word similarity, threshold 0.5 from
+  the settings), which forgives typos ("radation" is searched as "radiation").
 
 Correctly spelt words never take these paths, so they pay only for the substring test, which
-the trigram index answers: at 10,000 projects a search counts its matches in about 25 ms and
-fetches a ranked page in 20-120 ms; a misspelt word, checked row by row, takes about a second.
+the trigram index answers. Which words are in no project, and their corrections, are asked
+first (``misspelt_words``), so that every condition of the search is one an index answers.
 
 SQLite keeps the substring rule alone. Its FTS5 trigram tokenizer (SQLite >= 3.34) would only
 index the same substring question, and it cannot answer words shorter than three characters,
@@ -38,6 +39,8 @@ rest, unless the search matches more than ``FULL_RANK_LIMIT`` projects. Ties kee
 document's order.
 """
 
+import hashlib
+import logging
 import re
 import unicodedata
 
@@ -45,9 +48,25 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    TrigramWordSimilarity,
 )
+from django.core.cache import cache
 from django.db import connections
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+
+from busanportal.cache import current_content_version, keep_seconds
+
+logger = logging.getLogger(__name__)
 
 #: The text search configuration of the full-text index; it must match the index's.
 FTS_CONFIG = "english"
@@ -56,6 +75,8 @@ FUZZY_MIN_LENGTH = 4
 # Control and format characters (e.g. NUL, bidirectional overrides) carry no words.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACE = re.compile(r"\s+")
+# A word of the dictionary: letters and digits, Korean included (``str.isalnum``'s).
+_WORD = re.compile(r"\w+")
 # Punctuation that may surround a word the reader typed, e.g. "radiation," or "(2015)".
 _EDGE_PUNCTUATION = "\"'“”‘’()[]{}<>,.;:!?"
 
@@ -76,6 +97,27 @@ def query_words(text: str) -> list[str]:
         if word and word not in words:
             words.append(word)
     return words
+
+
+def text_words(text: str) -> set[str]:
+    """The words of a normalised search text that a misspelt word may be corrected to: those
+    of ``FUZZY_MIN_LENGTH`` characters or more (a ``SearchWord`` each)."""
+    return {word for word in _WORD.findall(text or "") if FUZZY_MIN_LENGTH <= len(word) <= 100}
+
+
+def add_search_words(texts) -> None:
+    """Add the words of ``texts`` to the dictionary (``SearchWord``) that are not in it yet."""
+    from projects.models import SearchWord
+
+    words = set()
+    for text in texts:
+        words |= text_words(text)
+    if words:
+        SearchWord.objects.bulk_create(
+            (SearchWord(word=word) for word in sorted(words)),
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
 
 
 def uses_postgres(queryset) -> bool:
@@ -128,6 +170,7 @@ def refresh_search_text(projects=None) -> int:
             project.search_text = text
             changed.append(project)
     Project.objects.bulk_update(changed, ["search_text"], batch_size=500)
+    add_search_words(project.search_text for project in changed)
     return len(changed)
 
 
@@ -197,25 +240,85 @@ def connect_signals():
 # --- Matching and ranking ---------------------------------------------------------------------
 
 
+def misspelt_words(model, words: list[str]) -> dict[str, list[str]]:
+    """The words of a search that no published project's search text holds (a typo, an
+    inflected form), each with its corrections: the dictionary's words (``SearchWord``) most
+    similar to it by trigrams (``pg_trgm``'s ``%``, at the similarity the settings give), at
+    most ``MAX_CORRECTIONS`` of them, best first.
+
+    Asked before the search (one query for which words are found, with each word's
+    ``LIMIT 1`` answered by the trigram index, and one per misspelt word), and kept per content
+    version, so that the same search asks once per change. The search is then a plain ``OR``
+    of indexed conditions. Deciding it inside the search, as a subquery in an ``OR``, kept
+    PostgreSQL from combining the indexes (it computed the full-text vector and similarity of
+    every row), and matching the misspelt word against every project's whole text checked
+    the similarity of tens of thousands of long texts: 6-17 s at 100,000 projects (issue 19).
+    """
+    from projects.models import SearchWord
+
+    key = None
+    try:
+        version = current_content_version()
+        key = "search-words:" + hashlib.sha256(repr((version, words)).encode()).hexdigest()
+        misspelt = cache.get(key)
+    except Exception:  # a cache outage costs the queries, never the search
+        logger.warning("Cache unreachable; the search's words are looked up", exc_info=True)
+        misspelt = None
+    if misspelt is not None:
+        return misspelt
+    published = model.objects.published()
+    found_at = [
+        published.filter(search_text__contains=word).values_list(
+            Value(number, output_field=IntegerField())
+        )[:1]
+        for number, word in enumerate(words)
+    ]
+    found = {number for (number,) in found_at[0].union(*found_at[1:], all=True)}
+    misspelt = {
+        word: list(
+            SearchWord.objects.filter(word__trigram_word_similar=word)
+            .annotate(similarity=TrigramWordSimilarity(word, "word"))
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)[:MAX_CORRECTIONS]
+        )
+        if len(word) >= FUZZY_MIN_LENGTH
+        else []
+        for number, word in enumerate(words)
+        if number not in found
+    }
+    if key is not None:
+        try:
+            # Read perhaps from a replica that lags: then kept only for the lag, as a page is.
+            cache.set(key, misspelt, timeout=keep_seconds(SEARCH_WORDS_SECONDS))
+        except Exception:
+            logger.warning("Cache unreachable; the search's words not kept", exc_info=True)
+    return misspelt
+
+
+#: How long a search's misspelt words are kept at most (a change moves the version on).
+SEARCH_WORDS_SECONDS = 60 * 60
+#: The corrections a misspelt word is searched as, at most ("radation": "radiation", ...).
+MAX_CORRECTIONS = 5
+
+
 def every_word(queryset, words, fuzzy: bool) -> Q:
     """Each word is in the search text (a substring). With ``fuzzy`` (PostgreSQL), a word that
-    is in no published project's search text at all (a typo, an inflected form) may instead match by
-    full-text search or trigram word similarity.
-
-    The guard ("in no project at all") is an uncorrelated subquery, which PostgreSQL runs once
-    per word, from the trigram index; a correctly spelt word therefore never pays for the
-    similarity and stemming checks, which have to be computed row by row.
+    is in no published project's search text at all (``misspelt_words``) may instead match by
+    full-text search (an inflected form) or as one of its corrections (a typo); a correctly
+    spelt word never pays for those checks, and each condition is one an index answers.
     """
+    misspelt = misspelt_words(queryset.model, words) if fuzzy else {}
     condition = Q()
     for word in words:
         word_condition = Q(search_text__contains=word)
-        if fuzzy:
-            # Published projects only: a draft's words must not change what the public finds.
-            nowhere = ~Exists(queryset.model.objects.published().filter(search_text__contains=word))
-            near = Q(search_document=SearchQuery(word, config=FTS_CONFIG))
-            if len(word) >= FUZZY_MIN_LENGTH:
-                near |= Q(search_text__trigram_word_similar=word)
-            word_condition |= Q(nowhere) & near
+        if word in misspelt:
+            for correction in misspelt[word]:
+                word_condition |= Q(search_text__contains=correction)
+            # Last: PostgreSQL rechecks each row the indexes found against the whole condition,
+            # in order, and computing the full-text vector of a row costs far more than a
+            # substring test (300 ms for 4,000 rows). The vector is the alias
+            # ``filter_matching`` gives (its GIN index).
+            word_condition |= Q(search_document=SearchQuery(word, config=FTS_CONFIG))
         condition &= word_condition
     return condition
 

@@ -97,6 +97,9 @@ def assert_queries(client, path, expected, counts_kept=False):
         response = client.get(path)
     assert response.status_code == 200
     data, control = split(context.captured_queries)
+    if connection.vendor == "postgresql" and "q" in QueryDict(path.partition("?")[2]):
+        # PostgreSQL's search first asks which words are in no project (to correct them).
+        expected += 1
     assert len(data) == expected, "\n".join(q["sql"] for q in data)
     live = facets_counted_live(path, counts_kept)
     # SAVEPOINT, a SET LOCAL per facet and one lifting the limit, RELEASE.

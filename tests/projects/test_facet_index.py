@@ -76,7 +76,7 @@ def test_the_index_counts_a_filter_with_no_query(larger_portfolio, django_assert
 def test_a_search_is_counted_off_the_index_with_the_ids_of_its_matches(larger_portfolio, query):
     recount_portfolio()
     filterset = ProjectFilterSet(QueryDict(query), queryset=Project.objects.published())
-    filterset.is_valid()
+    assert filterset.qs is not None  # as the view does first; PostgreSQL keeps misspelt words
     with CaptureQueriesContext(connection) as captured:
         facets = project_facets(filterset)
     data, _control = split(captured.captured_queries)

@@ -11,8 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.filters import ProjectFilterSet
-from projects.models import Organisation, Place, Program, Project
-from projects.search import normalise, query_words, refresh_search_text
+from projects.models import Organisation, Place, Program, Project, SearchWord
+from projects.search import (
+    MAX_CORRECTIONS,
+    misspelt_words,
+    normalise,
+    query_words,
+    refresh_search_text,
+)
 from sectors.models import Sector
 from tests import factories
 from tests.test_query_counts import CONTROL
@@ -114,6 +120,28 @@ def test_relevance_without_q_keeps_the_document_order():
 def test_a_typo_still_finds_on_postgresql():
     assert sector_slugs("bio-medical") <= set(found("radation"))
     assert "marine-robot-center" in found("robt")
+
+
+@postgres_only
+def test_a_misspelt_word_is_searched_as_the_known_words_nearest_it():
+    misspelt = misspelt_words(Project, ["radation", "robot", "wind"])
+    assert set(misspelt) == {"radation"}  # the words some project holds are not corrected
+    assert misspelt["radation"][0] == "radiation"
+    assert len(misspelt["radation"]) <= MAX_CORRECTIONS
+
+
+@postgres_only
+def test_a_misspelt_search_is_a_plain_or_of_indexed_conditions():
+    sql = str(Project.objects.published().matching("radation").query)
+    assert "radiation" in sql
+    assert "NOT EXISTS" not in sql.upper()  # no "in no project" subquery inside the search
+
+
+def test_a_new_word_of_a_project_joins_the_dictionary(make_project):
+    make_project(slug="w", title_en="Hyperloop terminal", title_ko="하이퍼루프 터미널")
+    assert {"hyperloop", "terminal", "하이퍼루프"} <= set(
+        SearchWord.objects.values_list("word", flat=True)
+    )
 
 
 @postgres_only
@@ -262,9 +290,11 @@ def data_queries(captured):
     return [q for q in captured if not q["sql"].startswith(CONTROL)]
 
 
-#: The facets, the page's rows and their sectors; on PostgreSQL one more, the bounded count that
-#: decides whether the matches are few enough to rank by full text (search.FULL_RANK_LIMIT).
-SEARCH_QUERIES = 7 if connection.vendor == "postgresql" else 6
+#: The facets, the page's rows and their sectors; on PostgreSQL two more: which words are in no
+#: project (``search.misspelt_words``; none is misspelt here, so no corrections are looked up)
+#: and the bounded count that decides whether the matches are few enough to rank by full text
+#: (search.FULL_RANK_LIMIT).
+SEARCH_QUERIES = 8 if connection.vendor == "postgresql" else 6
 
 
 def test_the_search_list_runs_a_fixed_number_of_queries(client):
