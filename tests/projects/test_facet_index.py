@@ -84,6 +84,20 @@ def test_a_search_is_counted_off_the_index_with_the_ids_of_its_matches(larger_po
     assert counts(facets) == counts(live_facets(query))
 
 
+def test_a_search_finding_too_many_to_count_shows_its_facets_without_counts(
+    larger_portfolio, monkeypatch
+):
+    recount_portfolio()
+    everywhere = live_facets("q=industry").matching
+    assert everywhere > 5
+    monkeypatch.setattr("projects.selectors.MAX_SEARCH_MATCHES_COUNTED", 5)
+    facets = indexed_facets("q=industry")
+    assert facets.matching is None  # the page then counts its rows up to a bound
+    assert set(facets.timed_out) == {"status", "sector", "year", "program"}
+    monkeypatch.setattr("projects.selectors.MAX_SEARCH_MATCHES_COUNTED", everywhere)
+    assert indexed_facets("q=industry").matching == everywhere
+
+
 def test_a_year_past_the_horizon_is_counted_in_sql(larger_portfolio):
     recount_portfolio()
     with mock.patch("projects.selectors.facets_from_index") as from_index:
