@@ -19,27 +19,32 @@ not in the index: a filter of such a year is counted in SQL, as before.
 
 from dataclasses import dataclass
 
-from django.db.models import IntegerField, Value
+from django.db.models import CharField, Value
 
 from projects.filters import UNDATED
 from projects.models import OPEN_END_HORIZON, Project, ProjectYear
+
+#: Rows fetched per round trip while the index is built.
+CHUNK_ROWS = 5_000
 
 #: The filters the index answers itself; the search's matches are read apart (``bits_of``).
 INDEXED_FILTERS = frozenset({"sector", "program", "status", "year"})
 
 
 class _Bits:
-    """Bit sets under construction, one per key, over project ids below ``size``."""
+    """Bit sets under construction, one per key; each grows to the largest id added."""
 
-    def __init__(self, size: int):
-        self.size = size
+    def __init__(self):
         self.sets: dict = {}
 
     def add(self, key, pk: int):
         bits = self.sets.get(key)
         if bits is None:
-            bits = self.sets[key] = bytearray((self.size + 7) // 8)
-        bits[pk >> 3] |= 1 << (pk & 7)
+            bits = self.sets[key] = bytearray()
+        byte = pk >> 3
+        if byte >= len(bits):
+            bits.extend(bytes(max(byte + 1 - len(bits), len(bits))))  # doubling: few copies
+        bits[byte] |= 1 << (pk & 7)
 
     def integers(self) -> dict:
         return {key: int.from_bytes(bits, "little") for key, bits in self.sets.items()}
@@ -60,55 +65,67 @@ class FacetIndex:
     undated: int
 
     @classmethod
-    def build(cls, projects: list) -> "FacetIndex":
-        """Set the bits of ``projects`` (every published one, as ``(pk, program id, status)``),
-        then of the sector links and derived year rows, read in one query."""
-        size = max((pk for pk, _program, _status in projects), default=0) + 1
-        published, programs, statuses = _Bits(size), _Bits(size), _Bits(size)
+    def build(cls, projects) -> "FacetIndex":
+        """Set the bits of ``projects`` (every published one, as ``(pk, program id, status)``,
+        an iterable read once), then of the sector links and derived year rows, read in one
+        query. Rows are read in chunks, never held all at once: at 100,000 projects holding
+        them grew each worker by 80 MB."""
+        published, programs, statuses = _Bits(), _Bits(), _Bits()
+        size = 0
         for pk, program, status in projects:
             published.add(None, pk)
             if program is not None:
                 programs.add(program, pk)
             statuses.add(status, pk)
+            size = max(size, pk + 1)
         everything = published.integers().get(None, 0)
         # Every sector link and derived year row in one statement, (kind, project, sector or
-        # year), kind 0 a sector and 1 a year (none: undated). Rows of projects not published
-        # are masked off afterwards rather than joined away: they are few, and a plain scan of
-        # two narrow tables has no plan to go wrong.
-        kind = IntegerField()
+        # year), kind "s" a sector and "y" a year (none: undated). Rows of projects not
+        # published are masked off afterwards rather than joined away: they are few, and a
+        # plain scan of two narrow tables has no plan to go wrong. The kind is text, which
+        # Django passes through as it is (an integer constant is converted row by row).
+        kind = CharField()
         links = Project.sectors.through.objects.values_list(
-            Value(0, output_field=kind), "project_id", "sector_id"
+            Value("s", output_field=kind), "project_id", "sector_id"
         ).union(
-            ProjectYear.objects.values_list(Value(1, output_field=kind), "project_id", "year"),
+            ProjectYear.objects.values_list(Value("y", output_field=kind), "project_id", "year"),
             all=True,
         )
-        sectors, years, undated = _Bits(size), _Bits(size), _Bits(size)
-        for is_year, pk, value in links:
+        # About ten rows per project (a million at 100,000): the bits are set inline, in
+        # arrays sized once, where a method call per row took half the time.
+        width = (size + 7) // 8
+        sets = {"s": {}, "y": {}}
+        for link_kind, pk, value in links.iterator(chunk_size=CHUNK_ROWS):
             if pk >= size:  # not published
                 continue
-            if not is_year:
-                sectors.add(value, pk)
-            elif value is None:
-                undated.add(None, pk)
-            else:
-                years.add(value, pk)
+            target = sets[link_kind]
+            bits = target.get(value)
+            if bits is None:
+                bits = target[value] = bytearray(width)
+            bits[pk >> 3] |= 1 << (pk & 7)
 
-        def published_only(bits: dict) -> dict:
-            return {key: value & everything for key, value in bits.items()}
+        def integer(bits: bytearray) -> int:
+            return int.from_bytes(bits, "little") & everything
+
+        def integers(bits: dict) -> dict:
+            return {key: integer(value) for key, value in bits.items()}
+
+        undated = sets["y"].pop(None, None)
+        undated = integer(undated) if undated is not None else 0
 
         return cls(
             size=size,
             everything=everything,
-            sectors=published_only(sectors.integers()),
+            sectors=integers(sets["s"]),
             programs=programs.integers(),
             statuses=statuses.integers(),
-            years=published_only(years.integers()),
-            undated=undated.integers().get(None, 0) & everything,
+            years=integers(sets["y"]),
+            undated=undated,
         )
 
     def bits_of(self, pks) -> int:
         """The bits of the published projects among ``pks`` (a search's matches)."""
-        found = _Bits(self.size)
+        found = _Bits()
         for pk in pks:
             if pk < self.size:
                 found.add(None, pk)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from busanportal.cache import current_content_version, keep_seconds
 from busanportal.deadline import TIMED_OUT, run_within_budget
 from projects.changelog import month_of, plan_latest_month
-from projects.facet_index import FacetIndex
+from projects.facet_index import CHUNK_ROWS, FacetIndex
 from projects.filters import ProjectFilterSet
 from projects.models import (
     OPEN_END_HORIZON,
@@ -116,14 +116,21 @@ def count_portfolio() -> PortfolioCounts:
     """Count the whole published portfolio in five queries: its projects' rows (for the key
     figures and the facet index), their sector links and year rows (the index), the sectors,
     the programs, and each plan's latest month."""
-    rows = list(
+    rows = (
         Project.objects.published()
         .order_by("pk")
         .values_list(
             "pk", "program_id", "current_status", "budget_sum_krw", "span_start", "span_end"
         )
     )
-    index = FacetIndex.build([row[:3] for row in rows])
+    totals = KeyFigureTotals()
+
+    def projects():
+        for pk, program, status, budget, start, end in rows.iterator(chunk_size=CHUNK_ROWS):
+            totals.add(budget, start, end)
+            yield pk, program, status
+
+    index = FacetIndex.build(projects())
     everything = index.everything
     sectors = list(Sector.objects.order_by("position", "slug"))
     for sector in sectors:
@@ -149,7 +156,7 @@ def count_portfolio() -> PortfolioCounts:
             if year in index.years
         ],
         undated=index.count(index.undated, everything),
-        figures=key_figures_of(rows),
+        figures=totals.figures(),
         plan_months=dict(
             SourceDocument.objects.annotate(month=plan_latest_month("pk")).values_list(
                 "pk", "month"
@@ -578,20 +585,32 @@ class KeyFigures:
     budget_total_krw: int | None
 
 
-def key_figures_of(rows: list) -> KeyFigures:
-    """Headline numbers over the published portfolio, from its projects' derived columns
-    (``projects.facts``) as ``count_portfolio`` reads them: (…, budget total, first year,
-    last year)."""
-    budgets = [row[3] for row in rows if row[3] is not None]
-    starts = [row[4] for row in rows if row[4] is not None]
-    ends = [row[5] for row in rows if row[5] is not None]
-    return KeyFigures(
-        projects=len(rows),
-        first_year=min(starts, default=None),
-        last_year=max(ends, default=None),
-        with_budget=len(budgets),
-        budget_total_krw=sum(budgets) if budgets else None,
-    )
+class KeyFigureTotals:
+    """The key figures summed up project by project, from the derived columns
+    (``projects.facts``) that ``count_portfolio`` reads: budget total, first and last year."""
+
+    def __init__(self):
+        self.projects = self.with_budget = self.total = 0
+        self.first = self.last = None
+
+    def add(self, budget: int | None, start: int | None, end: int | None):
+        self.projects += 1
+        if budget is not None:
+            self.with_budget += 1
+            self.total += budget
+        if start is not None and (self.first is None or start < self.first):
+            self.first = start
+        if end is not None and (self.last is None or end > self.last):
+            self.last = end
+
+    def figures(self) -> KeyFigures:
+        return KeyFigures(
+            projects=self.projects,
+            first_year=self.first,
+            last_year=self.last,
+            with_budget=self.with_budget,
+            budget_total_krw=self.total if self.with_budget else None,
+        )
 
 
 @dataclass
