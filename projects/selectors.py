@@ -276,7 +276,7 @@ def _with_count(row, count: int):
 #: A search finding more projects than this is counted no further (its facets are shown
 #: without counts): reading the ids of every match of a broad word ("robot", 47,000 of 100,000
 #: projects) took longer than the facets' whole budget.
-MAX_SEARCH_MATCHES_COUNTED = 10_000
+MAX_SEARCH_MATCHES_COUNTED = 5_000
 
 
 def search_matches(filterset: ProjectFilterSet, index: FacetIndex):
