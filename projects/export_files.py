@@ -6,9 +6,11 @@ CSV and JSON are instead written to ``settings.PORTAL_EXPORT_DIR`` and served as
 (``FileResponse``: a ``Content-Length``, so a cut download is detectable, and no database work
 while it is sent).
 
-A file's name carries a fingerprint of what it was built from: the number of projects, the
-latest ``updated_at`` (every change to a project or its parts stamps it, ``projects.signals``),
-the language, the site address its links start with and the export format's version. A request
+A file's name carries a fingerprint of what it was built from (``fingerprint``): the number of
+published projects and their latest ``updated_at`` (every change to a project or its parts stamps
+it, ``projects.signals``), every row of the tables a project's row quotes (a sector's name is in
+every row of its projects, and renaming the sector stamps none of them), the language, the site
+address its links start with and the export format's version. A request
 for the full export looks for the file of the current fingerprint; when the portfolio has
 changed, the CSV is rebuilt there and then, under a lock so that concurrent requests build it
 once. The JSON writer (values queries through the API serializer's fields) is slower, about
@@ -27,19 +29,54 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count, Max, TextField, Value
+from django.db.models.functions import Cast
 
-from projects.models import Project
+from projects.models import Organisation, Place, Program, Project, Strategy
+from sectors.models import Sector
 
 #: Bump when the files' content changes shape, so that older files are not served.
 FORMAT_VERSION = "2"
 KINDS = ("csv", "json")
 
 
+def quoted_models() -> list:
+    """The tables whose text a project's row quotes beyond the project's own: the sectors, the
+    program and its goal, the places and organisations. Saving one of their rows stamps no
+    project, so the fingerprint reads them whole (they hold tens of rows, not thousands)."""
+    return [Sector, Program, Strategy, Place, Organisation]
+
+
+def quoted_digest() -> str:
+    """A digest of every row of ``quoted_models``, every column as text, read in one query.
+
+    Every column, not only those the exports show today: a column an export starts to show
+    is then covered without anyone remembering to add it here."""
+    models = quoted_models()
+    width = max(len(model._meta.concrete_fields) for model in models)
+    queries = []
+    for model in models:
+        names = [field.attname for field in model._meta.concrete_fields]
+        columns = {"quoted_table": Value(model._meta.label_lower, output_field=TextField())}
+        for position in range(width):
+            columns[f"quoted_{position}"] = (
+                Cast(names[position], TextField())
+                if position < len(names)
+                else Value("", output_field=TextField())
+            )
+        queries.append(model.objects.order_by().annotate(**columns).values_list(*columns))
+    rows = queries[0].union(*queries[1:], all=True)
+    # Sorted here: a union comes back in no particular order.
+    text = "\n".join(sorted(repr(row) for row in rows))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def fingerprint(language: str, base_url: str) -> str:
-    """What a full export depends on, hashed: the published portfolio's size and last change."""
+    """What a full export depends on, hashed: the published portfolio's size and last change,
+    and the rows of the tables its rows quote (two queries)."""
     facts = Project.objects.published().aggregate(count=Count("pk"), last=Max("updated_at"))
-    text = "|".join([FORMAT_VERSION, str(facts["count"]), str(facts["last"]), language, base_url])
+    parts = [FORMAT_VERSION, str(facts["count"]), str(facts["last"]), quoted_digest()]
+    text = "|".join([*parts, language, base_url])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
