@@ -95,7 +95,17 @@ def quoted_digest() -> str:
 
 def fingerprint(language: str, base_url: str) -> str:
     """What a full export depends on, hashed: the published portfolio's size and last change,
-    and the rows of the tables its rows quote (three queries)."""
+    and the rows of the tables its rows quote (three queries).
+
+    Not seen: a change that stamps no project and touches none of those tables, such as a
+    project's sectors, places or related projects set without saving the project (the admin
+    and the importer save it; a shell need not), or a ``QuerySet.update()`` of a project that
+    leaves ``updated_at`` as it was. Delete the files after such a change.
+
+    The page cache's content version (``busanportal.cache``) would see every change, but it
+    lives in the cache: per process without Redis (a ``build_exports`` run would build files
+    no worker asks for, and a restarted worker would rebuild them), and unreadable while Redis
+    is down (a new version on each request, so a rebuild of the full CSV on each download)."""
     published = Project.objects.published().order_by()
     # Two queries, not one aggregate of both: apart, PostgreSQL counts from an index of the
     # published flag and reads the latest change off the end of the updated_at index (11 ms at
