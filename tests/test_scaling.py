@@ -266,8 +266,10 @@ def test_a_filtered_csv_is_streamed_without_a_length(client):
 def test_a_stream_that_fails_half_way_raises_instead_of_ending_quietly(client, monkeypatch):
     from projects import export
 
-    def failing(queryset, permalink, chunk_size=export.CHUNK_SIZE):
-        yield from list(export.csv_records(queryset, permalink))[:3]
+    real = export.csv_records  # not looked up inside: that would be ``failing`` itself
+
+    def failing(queryset, permalink, **options):
+        yield from list(real(queryset, permalink, **options))[:3]
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(export, "csv_records", failing)
@@ -275,7 +277,7 @@ def test_a_stream_that_fails_half_way_raises_instead_of_ending_quietly(client, m
     response = client.get("/projects/export.csv", {"sector": "it"})
     chunks = iter(response.streaming_content)
     assert next(chunks).startswith(b"\xef\xbb\xbf")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="database went away"):
         list(chunks)
 
 

@@ -1,7 +1,10 @@
 """Build the full exports (CSV and JSON, English and Korean) as files for the current portfolio.
 
-The site rebuilds the CSV itself on the first request after a change; the JSON, which goes
-through the API serializer, is only built here. Run after an import and from a timer::
+Each file is written with its row index, from which the filtered exports are copied
+(projects/export_files.py). The site rebuilds the CSV itself on the first full download after a
+change; the JSON, which goes through the API serializer, is only built here. Until the files of
+the current portfolio are built, filtered exports are written from the database, several times
+slower. Run after an import and from a timer::
 
     manage.py build_exports --base-url https://projects.busan.go.kr
 """
@@ -34,7 +37,7 @@ class Command(BaseCommand):
         for language in languages:
             with translation.override(language):
                 root = export.site_root(request)
-                builders = {"csv": export.csv_rows, "json": export.json_chunks}
+                builders = {"csv": export.csv_parts, "json": export.json_parts}
                 for kind, write in builders.items():
                     started = time.perf_counter()
                     path = export_files.ensure_built(
