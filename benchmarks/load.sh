@@ -8,7 +8,7 @@
 #   REDIS_URL=redis://127.0.0.1:6379/9 benchmarks/load.sh   # shared page cache, as in production
 #
 # Knobs: DURATION (60s), CONNECTIONS (50), THREADS (wrk threads, 4), WORKERS (gunicorn worker
-# processes, 2 x CPUs + 1), GUNICORN_THREADS (4 per worker), TIMEOUT (wrk's per-request timeout,
+# processes, 2 x CPUs + 1), GUNICORN_THREADS (2 per worker, as busanportal/gunicorn.conf.py), TIMEOUT (wrk's per-request timeout,
 # 10s; a slower answer counts as a socket error), PORT (8742). Needs wrk (`apt-get install wrk`).
 # The PostgreSQL database must exist; it is migrated and the document loaded (idempotent).
 set -euo pipefail
@@ -18,7 +18,7 @@ DURATION=${DURATION:-60s}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-4}
 WORKERS=${WORKERS:-$(($(nproc) * 2 + 1))}
-GUNICORN_THREADS=${GUNICORN_THREADS:-4}
+GUNICORN_THREADS=${GUNICORN_THREADS:-2}
 TIMEOUT=${TIMEOUT:-10s}
 PORT=${PORT:-8742}
 VENV=${VENV:-.venv}
@@ -50,8 +50,9 @@ echo "== preparing: migrate, load the document, collectstatic ($DATABASE_URL)"
 "$VENV/bin/python" manage.py collectstatic --noinput -v0
 
 echo "== gunicorn: $WORKERS workers x $GUNICORN_THREADS threads on 127.0.0.1:$PORT"
-"$VENV/bin/gunicorn" busanportal.wsgi \
-  --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads "$GUNICORN_THREADS" \
+# The production configuration file (gthread workers, limits, timeouts), with the knobs above.
+GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS="$WORKERS" GUNICORN_THREADS="$GUNICORN_THREADS" \
+  "$VENV/bin/gunicorn" -c busanportal/gunicorn.conf.py \
   --no-control-socket --error-logfile "$WORK/gunicorn.log" 2>"$WORK/django.log" &
 SERVER_PID=$!
 for _ in $(seq 1 60); do

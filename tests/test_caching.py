@@ -99,6 +99,22 @@ def test_the_first_anonymous_request_is_a_miss_and_the_second_a_hit(client):
     assert second.content == first.content
 
 
+@pytest.mark.parametrize("path", ["/feeds/projects/", "/ko/feeds/changes/"])
+def test_a_feed_is_cached_and_still_answers_its_etag_with_a_304(client, path):
+    first = client.get(path)
+    second = client.get(path)
+    assert (first["X-Cache"], second["X-Cache"]) == ("MISS", "HIT")
+    assert second.content == first.content
+    assert second["Content-Type"].startswith("application/atom+xml")
+    assert client.get(path, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_feed_follows_a_change(client):
+    client.get("/feeds/projects/")
+    Project.objects.filter(slug="offshore-wind-farm").get().save()
+    assert client.get("/feeds/projects/")["X-Cache"] == "MISS"
+
+
 def test_a_hit_runs_no_sql(client, django_assert_num_queries):
     client.get("/projects/?sector=it&year=2016")
     with django_assert_num_queries(0):
