@@ -8,8 +8,8 @@
 #   REDIS_URL=redis://127.0.0.1:6379/9 benchmarks/load.sh   # shared page cache, as in production
 #
 # Knobs: DURATION (60s), CONNECTIONS (50), THREADS (wrk threads, 4), WORKERS (gunicorn worker
-# processes, 2 x CPUs + 1), GUNICORN_THREADS (2 per worker, as busanportal/gunicorn.conf.py), TIMEOUT (wrk's per-request timeout,
-# 10s; a slower answer counts as a socket error), PORT (8742). Needs wrk (`apt-get install wrk`).
+# processes, CPUs + 1) and GUNICORN_THREADS (2 per worker), as busanportal/gunicorn.conf.py,
+# TIMEOUT (wrk's per-request timeout, 10s; a slower answer counts as a socket error), PORT (8742). Needs wrk (`apt-get install wrk`).
 # The PostgreSQL database must exist; it is migrated and the document loaded (idempotent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-60s}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-4}
-WORKERS=${WORKERS:-$(($(nproc) * 2 + 1))}
+WORKERS=${WORKERS:-$(($(nproc) + 1))}
 GUNICORN_THREADS=${GUNICORN_THREADS:-2}
 TIMEOUT=${TIMEOUT:-10s}
 PORT=${PORT:-8742}
