@@ -35,8 +35,10 @@ and snapshot database; production is PostgreSQL.
 Ranking, with ``q``: an exact title match first, then a title holding the whole query, then a
 search text holding it as a phrase, with a bonus for a project in a sector whose name holds
 it; on PostgreSQL the full-text rank of the titles (weighted above the summaries) orders the
-rest, unless the search matches more than ``FULL_RANK_LIMIT`` projects. Ties keep the
-document's order.
+rest. A search matching more than ``FULL_RANK_LIMIT`` projects is ranked in two tiers instead,
+each in the plan's order: the titles holding the query (an exact one first), then the rest
+(``bucketed_page_ids``), which two queries read up to the page without ranking every match.
+Ties keep the document's order.
 """
 
 import hashlib
@@ -54,6 +56,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
     Case,
+    CharField,
     Exists,
     F,
     FloatField,
@@ -347,20 +350,10 @@ def _broad(queryset) -> bool:
     return queryset.order_by().values("pk")[: FULL_RANK_LIMIT + 1].count() > FULL_RANK_LIMIT
 
 
-def order_by_relevance(queryset, text: str):
-    """``queryset`` ordered best match first, annotated with ``relevance`` (a number)."""
-    words = query_words(text)
-    if not words:
-        return queryset
-    phrase = " ".join(words)
+def _relevance_tests(queryset, phrase: str) -> dict[str, Q]:
+    """The tests the relevance is made of: an exact title, a title holding the phrase, a search
+    text holding it, and a sector whose name holds it."""
     # Titles are stored as typed and the phrase is normalised: the lookups ignore case.
-    relevance = Case(
-        When(Q(title_en__iexact=phrase) | Q(title_ko__iexact=phrase), then=Value(100.0)),
-        When(Q(title_en__icontains=phrase) | Q(title_ko__icontains=phrase), then=Value(10.0)),
-        When(search_text__contains=phrase, then=Value(1.0)),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
     # A project in a sector whose name holds the query ("green energy") comes before one that
     # only mentions it in passing (a program "... robot industry and green energy industry").
     through = queryset.model.sectors.through
@@ -369,16 +362,84 @@ def order_by_relevance(queryset, text: str):
             Q(sector__name_en__icontains=phrase) | Q(sector__name_ko__icontains=phrase)
         )
     )
-    relevance = relevance + Case(
-        When(in_named_sector, then=Value(3.0)), default=Value(0.0), output_field=FloatField()
+    return {
+        "exact": Q(title_en__iexact=phrase) | Q(title_ko__iexact=phrase),
+        "title": Q(title_en__icontains=phrase) | Q(title_ko__icontains=phrase),
+        "text": Q(search_text__contains=phrase),
+        "sector": Q(in_named_sector),
+    }
+
+
+#: The relevance's parts: the first of these that a project passes, plus the sector's bonus.
+TEXT_SCORES = (("exact", 100.0), ("title", 10.0), ("text", 1.0))
+SECTOR_BONUS = 3.0
+#: The name of the (unselected) annotation that marks a broad search's order as its buckets,
+#: holding the phrase (``bucketed_page_ids``).
+BROAD_PHRASE = "broad_search_phrase"
+
+
+def order_by_relevance(queryset, text: str):
+    """``queryset`` ordered best match first, annotated with ``relevance`` (a number)."""
+    words = query_words(text)
+    if not words:
+        return queryset
+    phrase = " ".join(words)
+    tests = _relevance_tests(queryset, phrase)
+    relevance = Case(
+        *(When(tests[name], then=Value(score)) for name, score in TEXT_SCORES),
+        default=Value(0.0),
+        output_field=FloatField(),
+    ) + Case(
+        When(tests["sector"], then=Value(SECTOR_BONUS)),
+        default=Value(0.0),
+        output_field=FloatField(),
     )
-    if uses_postgres(queryset) and not _broad(queryset):
+    broad = uses_postgres(queryset) and _broad(queryset)
+    if uses_postgres(queryset) and not broad:
         # Titles weigh more than summaries; the short columns keep this cheap per row.
         document = SearchVector("title_en", "title_ko", weight="A", config=FTS_CONFIG) + (
             SearchVector("summary_en", "summary_ko", weight="B", config=FTS_CONFIG)
         )
         query = SearchQuery(phrase, search_type="websearch", config=FTS_CONFIG)
         relevance = relevance + SearchRank(document, query)
-    return queryset.annotate(relevance=relevance).order_by(
+    ranked = queryset.annotate(relevance=relevance).order_by(
         F("relevance").desc(), "position", "slug"
     )
+    if broad:
+        ranked = ranked.alias(**{BROAD_PHRASE: Value(phrase, output_field=CharField())})
+    return ranked
+
+
+def bucketed_page_ids(queryset, offset: int, limit: int) -> list[int] | None:
+    """The ids of rows ``offset`` to ``offset + limit`` of a broad search (``order_by_relevance``
+    marked it), in its order; None for any other queryset.
+
+    A broad search is ranked in two tiers, each in the plan's order: the projects whose title
+    holds the query (an exact title first), then the rest. Ranking every match by the full
+    relevance computed it for each (47,000 rows for "robot" at 100,000 projects: 220 ms);
+    the tiers are two queries that stop at the page: the titles from their trigram indexes
+    (short texts), the rest as an index scan in the plan's order, which stops after
+    ``offset + limit`` rows. (The sector's bonus and the full-text rank order a narrower
+    search only.)"""
+    marker = queryset.query.annotations.get(BROAD_PHRASE)
+    if marker is None:
+        return None
+    tests = _relevance_tests(queryset, marker.value)
+    base = queryset.order_by()
+    wanted = offset + limit
+    in_title = list(
+        base.filter(tests["title"])
+        .annotate(
+            exact=Case(When(tests["exact"], then=Value(0)), default=Value(1)),
+        )
+        .order_by("exact", "position", "slug")
+        .values_list("pk", flat=True)[:wanted]
+    )
+    ids = in_title
+    if len(in_title) < wanted:
+        ids = in_title + list(
+            base.exclude(tests["title"])
+            .order_by("position", "slug")
+            .values_list("pk", flat=True)[: wanted - len(in_title)]
+        )
+    return ids[offset:wanted]

@@ -32,6 +32,7 @@ from projects.models import (
     ProjectYear,
     SourceDocument,
 )
+from projects.search import bucketed_page_ids, normalise, query_words
 from sectors.models import Sector
 
 logger = logging.getLogger(__name__)
@@ -265,7 +266,7 @@ def _counts_whole_portfolio(filterset: ProjectFilterSet, facet: str) -> bool:
     return _is_every_published(filterset)
 
 
-def _with_count(row, count: int):
+def _with_count(row, count: int | None):
     """A copy of a kept sector or program with ``project_count``: the kept objects are shared
     by every request of the content version and are never changed."""
     row = copy.copy(row)
@@ -446,17 +447,25 @@ def project_facets(filterset: ProjectFilterSet) -> Facets:
     # A facet that timed out lists its choices without counts (project_count None).
     sectors = counted["sector"]
     if sectors is TIMED_OUT:
-        sectors = list(
-            Sector.objects.annotate(project_count=Value(None, IntegerField())).order_by(
-                "position", "slug"
+        sectors = (
+            [_with_count(sector, None) for sector in portfolio.sectors]
+            if portfolio is not None
+            else list(
+                Sector.objects.annotate(project_count=Value(None, IntegerField())).order_by(
+                    "position", "slug"
+                )
             )
         )
     programs = counted["program"]
     if programs is TIMED_OUT:
-        programs = list(
-            Program.objects.select_related("strategy")
-            .annotate(project_count=Value(None, IntegerField()))
-            .order_by("strategy__position", "position", "slug")
+        programs = (
+            [_with_count(program, None) for program in portfolio.programs]
+            if portfolio is not None
+            else list(
+                Program.objects.select_related("strategy")
+                .annotate(project_count=Value(None, IntegerField()))
+                .order_by("strategy__position", "position", "slug")
+            )
         )
     status_counts = counted["status"]
     if status_counts is TIMED_OUT:
@@ -561,6 +570,12 @@ def page_of_projects(queryset, per_page: int, page_number, count: int | None, li
     # number the portfolio does not have.
     page.count_is_bounded = count is None and paginator.count >= MAX_COUNTED
     offset = (page.number - 1) * per_page
+    ranked_ids = bucketed_page_ids(queryset, offset, per_page)
+    if ranked_ids is not None:
+        # A broad search: the page's ids in order, read bucket by bucket (projects.search).
+        rows = {row.pk: row for row in listing(queryset.model.objects.filter(pk__in=ranked_ids))}
+        page.object_list = [rows[pk] for pk in ranked_ids if pk in rows]
+        return page
     ids = queryset.values("pk")[offset : offset + per_page]
     if queryset.query.annotations:
         # An order by an annotation (the search's relevance) needs the annotation itself: the
@@ -758,7 +773,6 @@ def filters_named_by(filterset: ProjectFilterSet, facets: Facets) -> list[NamedF
     """The sectors and programs whose English or Korean name holds every word of ``q`` (e.g.
     "green energy" names the sector Green energy), not already applied. Read off the facets'
     sectors and programs, so it costs no query."""
-    from projects.search import normalise, query_words
 
     applied = filterset.applied
     words = query_words(applied.get("q", ""))

@@ -323,3 +323,38 @@ def test_a_broad_search_is_ranked_by_title_and_phrase_alone(monkeypatch):
     assert "ts_rank" in ranked and "ts_rank" not in str(broad.query)
     titles_first = list(broad.values_list("relevance", flat=True))
     assert titles_first == sorted(titles_first, reverse=True)
+
+
+@postgres_only
+def test_a_broad_search_lists_titles_holding_it_first_then_the_rest_in_the_plans_order(
+    client, monkeypatch
+):
+    from projects import search
+
+    monkeypatch.setattr(search, "FULL_RANK_LIMIT", 1)
+    matches = Project.objects.published().matching("industry")
+    in_title = [
+        project.slug
+        for project in matches
+        if "industry" in project.title_en.lower() or "industry" in project.title_ko.lower()
+    ]
+    rest = [project.slug for project in matches if project.slug not in in_title]
+    shown, page, pages = [], 1, 1
+    while page <= pages:
+        response = client.get("/projects/", {"q": "industry", "page": page})
+        shown += [project.slug for project in response.context["page"].object_list]
+        pages, page = response.context["page"].paginator.num_pages, page + 1
+    assert len(matches) > 20 and in_title and rest  # both tiers, over more than one page
+    assert shown == in_title + rest
+
+
+@postgres_only
+def test_an_exact_title_comes_first_in_a_broad_search(monkeypatch):
+    from projects import search
+
+    monkeypatch.setattr(search, "FULL_RANK_LIMIT", 0)  # any search is broad
+    title = Project.objects.get(slug="offshore-wind-farm").title_en
+    ranked = ProjectFilterSet(QueryDict(f"q={title}"), queryset=Project.objects.published()).qs
+    assert search.bucketed_page_ids(ranked, 0, 1) == [
+        Project.objects.get(slug="offshore-wind-farm").pk
+    ]
