@@ -14,12 +14,13 @@ word of the query (a substring, so that a Korean word is found inside a longer c
 PostgreSQL adds two ways in for a word that is in no published project's text at all (a typo,
 an inflected form), each answerable from a GIN index:
 
-* full-text search (the English configuration), which finds inflected forms ("designating"
-  finds "designate");
+* full-text search (the English configuration), for a word no known word is near, which
+  finds inflected forms the stemmer knows;
 * correction against a dictionary of the projects' words (``SearchWord``, kept with the search
   text, its trigram index from migration ``0013_i19_search_words``): the word is searched as
   the few known words most similar to it (``pg_trgm``'s word similarity, threshold 0.5 from
-  the settings), which forgives typos ("radation" is searched as "radiation").
+  the settings), which forgives typos ("radation" is searched as "radiation") and finds most
+  inflected forms ("designating" is near "designate").
 
 Correctly spelt words never take these paths, so they pay only for the substring test, which
 the trigram index answers. Which words are in no project, and their corrections, are asked
@@ -306,20 +307,23 @@ MAX_CORRECTIONS = 5
 
 def every_word(queryset, words, fuzzy: bool) -> Q:
     """Each word is in the search text (a substring). With ``fuzzy`` (PostgreSQL), a word that
-    is in no published project's search text at all (``misspelt_words``) may instead match by
-    full-text search (an inflected form) or as one of its corrections (a typo); a correctly
-    spelt word never pays for those checks, and each condition is one an index answers.
+    is in no published project's search text at all (``misspelt_words``) may instead match as
+    one of its corrections (a typo, and most inflected forms: "designating" is near
+    "designate"), or with none near it by full-text search (an inflected form the stemmer
+    knows); a correctly spelt word never pays for those checks, and each condition is one an
+    index answers.
     """
     misspelt = misspelt_words(queryset.model, words) if fuzzy else {}
     condition = Q()
     for word in words:
         word_condition = Q(search_text__contains=word)
-        if word in misspelt:
+        if misspelt.get(word):
             for correction in misspelt[word]:
                 word_condition |= Q(search_text__contains=correction)
-            # Last: PostgreSQL rechecks each row the indexes found against the whole condition,
-            # in order, and computing the full-text vector of a row costs far more than a
-            # substring test (300 ms for 4,000 rows). The vector is the alias
+        elif word in misspelt:
+            # No known word is near it: perhaps an inflected form the English stemmer knows.
+            # Only then, since the full-text vector is computed row by row wherever the
+            # indexes cannot answer alone (300 ms for 4,000 rows). The vector is the alias
             # ``filter_matching`` gives (its GIN index).
             word_condition |= Q(search_document=SearchQuery(word, config=FTS_CONFIG))
         condition &= word_condition
@@ -337,10 +341,10 @@ def filter_matching(queryset, text: str):
     return queryset.alias(search_document=document).filter(every_word(queryset, words, fuzzy=True))
 
 
-#: A search matching more than this many projects is ranked by the title and phrase buckets
-#: alone (ties in the plan's order): the full-text rank is computed row by row, and ranking
-#: every match of a broad word costs seconds at 100,000 projects ("robot": 16,000 matches,
-#: 3.1 s), for an order nobody reads past the first pages of.
+#: A search matching more than this many projects is ranked in two tiers (titles holding the
+#: query, then the rest; ties in the plan's order): the full-text rank is computed row by row,
+#: and ranking every match of a broad word costs seconds at 100,000 projects ("robot": 47,000
+#: matches), for an order nobody reads past the first pages of.
 FULL_RANK_LIMIT = 1_000
 
 
@@ -379,12 +383,27 @@ BROAD_PHRASE = "broad_search_phrase"
 
 
 def order_by_relevance(queryset, text: str):
-    """``queryset`` ordered best match first, annotated with ``relevance`` (a number)."""
+    """``queryset`` ordered best match first, annotated with ``relevance`` (a number). The
+    order is the same for every reader of the queryset (the list, the exports, the API); the
+    list reads a broad search's page through ``bucketed_page_ids``, in that same order."""
     words = query_words(text)
     if not words:
         return queryset
     phrase = " ".join(words)
     tests = _relevance_tests(queryset, phrase)
+    if uses_postgres(queryset) and _broad(queryset):
+        # Two tiers, an exact title first within the first: 2, 1, 0.
+        relevance = Case(
+            When(tests["exact"], then=Value(2.0)),
+            When(tests["title"], then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        return (
+            queryset.annotate(relevance=relevance)
+            .alias(**{BROAD_PHRASE: Value(phrase, output_field=CharField())})
+            .order_by(F("relevance").desc(), "position", "slug")
+        )
     relevance = Case(
         *(When(tests[name], then=Value(score)) for name, score in TEXT_SCORES),
         default=Value(0.0),
@@ -394,20 +413,16 @@ def order_by_relevance(queryset, text: str):
         default=Value(0.0),
         output_field=FloatField(),
     )
-    broad = uses_postgres(queryset) and _broad(queryset)
-    if uses_postgres(queryset) and not broad:
+    if uses_postgres(queryset):
         # Titles weigh more than summaries; the short columns keep this cheap per row.
         document = SearchVector("title_en", "title_ko", weight="A", config=FTS_CONFIG) + (
             SearchVector("summary_en", "summary_ko", weight="B", config=FTS_CONFIG)
         )
         query = SearchQuery(phrase, search_type="websearch", config=FTS_CONFIG)
         relevance = relevance + SearchRank(document, query)
-    ranked = queryset.annotate(relevance=relevance).order_by(
+    return queryset.annotate(relevance=relevance).order_by(
         F("relevance").desc(), "position", "slug"
     )
-    if broad:
-        ranked = ranked.alias(**{BROAD_PHRASE: Value(phrase, output_field=CharField())})
-    return ranked
 
 
 def bucketed_page_ids(queryset, offset: int, limit: int) -> list[int] | None:
