@@ -30,6 +30,19 @@ def postgres_arguments(settings: dict) -> tuple[list[str], dict]:
     return args, env
 
 
+def copy_sqlite(source_path, target_path):
+    """Copy one SQLite database into another with SQLite's online backup (consistent even
+    while the source is written to)."""
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def run_tool(command: list[str], env: dict):
     try:
         # The command is pg_dump/pg_restore with arguments from the settings, never user input.
@@ -56,14 +69,7 @@ class Command(BaseCommand):
             arguments, env = postgres_arguments(settings)
             run_tool(["pg_dump", "--format=custom", "--file", str(file), *arguments], env)
         elif connection.vendor == "sqlite":
-            source = sqlite3.connect(settings["NAME"])
-            target = sqlite3.connect(file)
-            try:
-                with target:
-                    source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            copy_sqlite(settings["NAME"], file)
         else:
             raise CommandError(f"No backup method for {connection.vendor}")
         self.stdout.write(f"Backed up {connection.vendor} database to {file}")

@@ -7,13 +7,12 @@ API from the file into the database file. Refuses to overwrite a database that h
 ``--replace`` is given.
 """
 
-import sqlite3
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from projects.management.commands.backup import postgres_arguments, run_tool
+from projects.management.commands.backup import copy_sqlite, postgres_arguments, run_tool
 
 
 class Command(BaseCommand):
@@ -50,14 +49,7 @@ class Command(BaseCommand):
             )
         elif connection.vendor == "sqlite":
             connection.close()
-            source = sqlite3.connect(file)
-            target = sqlite3.connect(settings["NAME"])
-            try:
-                with target:
-                    source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            copy_sqlite(file, settings["NAME"])
         else:
             raise CommandError(f"No restore method for {connection.vendor}")
         self.stdout.write(f"Restored {file} into the {connection.vendor} database")
