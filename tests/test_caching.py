@@ -261,7 +261,9 @@ def test_a_burst_of_changes_keeps_the_version_within_a_second_of_the_clock():
 
     versions = [page_cache.bump_content_version() for _ in range(50)]
     assert versions == sorted(set(versions))  # each change still misses every page before it
-    assert versions[-1] - time.time() <= 1.0
+    # At most a second ahead, and a millisecond more per change of the burst made while it was
+    # that far ahead (each must still be newer than the last): never seconds.
+    assert versions[-1] - time.time() <= 1.0 + 0.001 * len(versions)
 
 
 def test_changes_a_second_apart_differ_in_last_modified():
