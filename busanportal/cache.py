@@ -117,7 +117,8 @@ def bump_content_version() -> float:
     second is borrowed from the future, though, and a burst of writes (an import, each save's
     two moves) would push the version ever further ahead of the clock: ``Last-Modified`` in the
     future and, behind a replica, every page kept only for the replica's lag long after the
-    burst. So the version runs at most one second ahead; within a burst it moves on by a
+    burst. So the version runs at most a second ahead (and a millisecond more per change of
+    a burst made while it is); within a burst it moves on by a
     millisecond, and pages differ there by their ETag alone (``Last-Modified`` is a weak
     validator within a second anyway, RFC 9110 8.8.2.2).
     """
