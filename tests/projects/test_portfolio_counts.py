@@ -12,6 +12,7 @@ from busanportal import cache as page_cache
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 from projects.selectors import (
+    PORTFOLIO_COUNTS_KEY,
     count_portfolio,
     kept_portfolio_counts,
     portfolio_counts,
@@ -102,7 +103,7 @@ def test_counts_read_just_after_a_change_are_kept_only_for_the_replicas_lag(sett
     kept = [
         call.kwargs["timeout"]
         for call in stored.call_args_list
-        if call.args[0].startswith("portfolio-counts:")
+        if call.args[0] == PORTFOLIO_COUNTS_KEY
     ]
     assert kept == [5]
 
@@ -152,3 +153,20 @@ def test_pages_are_served_when_the_cache_is_down(client, path):
         response = client.get(path)
     assert response.status_code == 200
     assert b"projects" in response.content.lower()
+
+
+def test_only_the_latest_counts_are_held_whatever_the_number_of_changes():
+    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
+        for _ in range(3):
+            page_cache.bump_content_version()
+            recount_portfolio()
+    keys = {call.args[0] for call in stored.call_args_list}
+    assert PORTFOLIO_COUNTS_KEY in keys
+    assert not [key for key in keys if key.startswith(f"{PORTFOLIO_COUNTS_KEY}:")]
+    assert kept_portfolio_counts() is not None
+
+
+def test_counts_of_an_older_version_are_not_served_for_a_newer_one():
+    recount_portfolio()
+    page_cache.bump_content_version()  # a change committed after those counts were taken
+    assert kept_portfolio_counts() is None
