@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from busanportal.cache import VERSION_KEY, current_content_version, keep_seconds
 from busanportal.deadline import TIMED_OUT, run_within_budget
+from projects import search as project_search
 from projects.changelog import month_of, plan_latest_month
 from projects.facet_index import CHUNK_ROWS, FacetIndex
 from projects.filters import ProjectFilterSet
@@ -32,7 +33,7 @@ from projects.models import (
     ProjectYear,
     SourceDocument,
 )
-from projects.search import bucketed_page_ids, normalise, query_words
+from projects.search import bucketed_page_ids, is_broad_search, normalise, query_words
 from sectors.models import Sector
 
 logger = logging.getLogger(__name__)
@@ -581,11 +582,19 @@ def page_of_projects(queryset, per_page: int, page_number, count: int | None, li
     (the facet timed out) the count is bounded to ``MAX_COUNTED`` rows.
     """
     paginator = Paginator(queryset.values("pk"), per_page)
-    paginator.count = count if count is not None else bounded_count(queryset, MAX_COUNTED)
+    if count is not None:
+        paginator.count, bounded = count, False
+    elif is_broad_search(queryset):
+        # Counted when it was ranked: more than FULL_RANK_LIMIT matches (projects.search), so
+        # at least the bound, with no second count.
+        paginator.count, bounded = min(MAX_COUNTED, project_search.FULL_RANK_LIMIT + 1), True
+    else:
+        paginator.count = bounded_count(queryset, MAX_COUNTED)
+        bounded = paginator.count >= MAX_COUNTED
     page = paginator.get_page(page_number)
     # A count that reached its bound is a lower bound: the page says "at least", never a
     # number the portfolio does not have.
-    page.count_is_bounded = count is None and paginator.count >= MAX_COUNTED
+    page.count_is_bounded = bounded
     offset = (page.number - 1) * per_page
     ranked_ids = bucketed_page_ids(queryset, offset, per_page)
     if ranked_ids is not None:

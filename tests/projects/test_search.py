@@ -360,3 +360,20 @@ def test_an_exact_title_comes_first_in_a_broad_search(monkeypatch):
     assert search.bucketed_page_ids(ranked, 0, 1) == [
         Project.objects.get(slug="offshore-wind-farm").pk
     ]
+
+
+@postgres_only
+def test_a_broad_search_whose_facets_are_not_counted_is_counted_once(client, monkeypatch):
+    from projects import search, selectors
+
+    monkeypatch.setattr(search, "FULL_RANK_LIMIT", 5)
+    monkeypatch.setattr(selectors, "MAX_SEARCH_MATCHES_COUNTED", 5)
+    selectors.recount_portfolio()  # as any committed change does: the facet index is kept
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/projects/", {"q": "industry"})
+    page = response.context["page"]
+    # More than five matches, as the ranking counted: "at least 6", from that one count.
+    assert (page.paginator.count, page.count_is_bounded) == (6, True)
+    counts = [q for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1
+    assert "At least 6 projects" in response.content.decode()
