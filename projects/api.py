@@ -124,6 +124,8 @@ THROTTLED = OpenApiResponse(
 TOO_LONG = OpenApiResponse(
     description=_("The address is longer than the server accepts (8,190 bytes); shorten it.")
 )
+#: The errors every operation may answer, by status (a whole list leaves out the 404).
+ERRORS = {400: BAD_PARAMETER, 404: NOT_FOUND, 414: TOO_LONG, 429: THROTTLED}
 
 
 class ProjectPagination(PageNumberPagination):
@@ -188,10 +190,7 @@ class ContentLanguageMixin:
         parameters=[LANGUAGE_PARAMETER],
         responses={
             200: ProjectSerializer,
-            400: BAD_PARAMETER,
-            404: NOT_FOUND,
-            414: TOO_LONG,
-            429: THROTTLED,
+            **ERRORS,
         },
     ),
     retrieve=extend_schema(
@@ -208,10 +207,7 @@ class ContentLanguageMixin:
         ],
         responses={
             200: ProjectSerializer,
-            400: BAD_PARAMETER,
-            404: NOT_FOUND,
-            414: TOO_LONG,
-            429: THROTTLED,
+            **ERRORS,
         },
     ),
 )
@@ -282,17 +278,15 @@ def whole_list_schema(kind, serializer, list_summary, list_description, retrieve
             summary=list_summary,
             description=list_description,
             parameters=[LANGUAGE_PARAMETER],
-            responses={200: serializer, 400: BAD_PARAMETER, 414: TOO_LONG, 429: THROTTLED},
+            # A whole list has no slug to miss.
+            responses={200: serializer, **{c: r for c, r in ERRORS.items() if c != 404}},
         ),
         retrieve=extend_schema(
             summary=retrieve_summary,
             parameters=[slug_parameter(kind), LANGUAGE_PARAMETER],
             responses={
                 200: serializer,
-                400: BAD_PARAMETER,
-                404: NOT_FOUND,
-                414: TOO_LONG,
-                429: THROTTLED,
+                **ERRORS,
             },
         ),
     )
