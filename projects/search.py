@@ -247,16 +247,18 @@ def connect_signals():
 def misspelt_words(model, words: list[str]) -> dict[str, list[str]]:
     """The words of a search that no published project's search text holds (a typo, an
     inflected form), each with its corrections: the dictionary's words (``SearchWord``) most
-    similar to it by trigrams (``pg_trgm``'s ``%``, at the similarity the settings give), at
-    most ``MAX_CORRECTIONS`` of them, best first.
+    similar to it by trigrams (``pg_trgm``'s word similarity ``<%``, at the threshold the
+    settings give), at most ``MAX_CORRECTIONS`` of them, best first. The dictionary holds the
+    words of drafts too: a correction that only a draft holds finds nothing published.
 
-    Asked before the search (one query for which words are found, with each word's
-    ``LIMIT 1`` answered by the trigram index, and one per misspelt word), and kept per content
-    version, so that the same search asks once per change. The search is then a plain ``OR``
-    of indexed conditions. Deciding it inside the search, as a subquery in an ``OR``, kept
-    PostgreSQL from combining the indexes (it computed the full-text vector and similarity of
-    every row), and matching the misspelt word against every project's whole text checked
-    the similarity of tens of thousands of long texts: 6-17 s at 100,000 projects (issue 19).
+    Asked before the search, in at most two queries (which words are found, each word's
+    ``LIMIT 1`` answered by the trigram index; then the corrections of those that are not), and
+    kept per content version, so that the same search asks once per change. The search is then
+    a plain ``OR`` of indexed conditions. Deciding it inside the search, as a subquery in an
+    ``OR``, kept PostgreSQL from combining the indexes (it computed the full-text vector and
+    similarity of every row), and matching the misspelt word against every project's whole
+    text checked the similarity of tens of thousands of long texts: 6-17 s at 100,000 projects
+    (issue 19).
     """
     from projects.models import SearchWord
 
@@ -278,18 +280,31 @@ def misspelt_words(model, words: list[str]) -> dict[str, list[str]]:
         for number, word in enumerate(words)
     ]
     found = {number for (number,) in found_at[0].union(*found_at[1:], all=True)}
-    misspelt = {
-        word: list(
-            SearchWord.objects.filter(word__trigram_word_similar=word)
-            .annotate(similarity=TrigramWordSimilarity(word, "word"))
-            .order_by("-similarity", "word")
-            .values_list("word", flat=True)[:MAX_CORRECTIONS]
+    missing = [word for number, word in enumerate(words) if number not in found]
+    misspelt = {word: [] for word in missing}
+    # The corrections of every misspelt word long enough to correct, in one statement too, so
+    # that a query of many nonsense words costs two queries, not one per word.
+    nearest = [
+        SearchWord.objects.filter(word__trigram_word_similar=word)
+        .annotate(
+            misspelt=Value(number, output_field=IntegerField()),
+            similarity=TrigramWordSimilarity(word, "word"),
         )
+        .order_by("-similarity", "word")
+        .values_list("misspelt", "similarity", "word")[:MAX_CORRECTIONS]
+        for number, word in enumerate(missing)
         if len(word) >= FUZZY_MIN_LENGTH
-        else []
-        for number, word in enumerate(words)
-        if number not in found
-    }
+    ]
+    if nearest:
+        corrections = (
+            nearest[0]  # one word: already in its order (a query of one part is not a union)
+            if len(nearest) == 1
+            else nearest[0]
+            .union(*nearest[1:], all=True)
+            .order_by("misspelt", "-similarity", "word")
+        )
+        for number, _similarity, correction in corrections:
+            misspelt[missing[number]].append(correction)
     if key is not None:
         try:
             # Read perhaps from a replica that lags: then kept only for the lag, as a page is.

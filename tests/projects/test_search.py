@@ -377,3 +377,13 @@ def test_a_broad_search_whose_facets_are_not_counted_is_counted_once(client, mon
     counts = [q for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
     assert len(counts) == 1
     assert "At least 6 projects" in response.content.decode()
+
+
+@postgres_only
+def test_many_misspelt_words_cost_two_queries_not_one_per_word(django_assert_num_queries):
+    words = ["radation", "robtics", "shipbilding", "hydrogin", "ofshore"]
+    with django_assert_num_queries(2):
+        misspelt = misspelt_words(Project, words)
+    assert set(misspelt) == set(words)
+    assert misspelt["radation"][0] == "radiation"
+    assert all(len(corrections) <= MAX_CORRECTIONS for corrections in misspelt.values())
