@@ -52,7 +52,7 @@ def preferred_language(request: HttpRequest) -> str:
 
 class PreferredLanguageMiddleware:
     """Redirect ``/`` to the reader's language; mark both answers ``Vary: Accept-Language,
-    Cookie``. Place it after ``LocaleMiddleware`` and before ``PageCacheMiddleware``."""
+    Cookie``. Place it before ``PageCacheMiddleware``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,7 +62,10 @@ class PreferredLanguageMiddleware:
             return self.get_response(request)
         language = preferred_language(request)
         if language != settings.LANGUAGE_CODE and request.method in ("GET", "HEAD"):
-            target = translate_url(request.path_info, language)
+            # This runs before the locale middleware has activated the address's language,
+            # which for a negotiated (unprefixed) address is the default one.
+            with translation.override(settings.LANGUAGE_CODE):
+                target = translate_url(request.path_info, language)
             query = request.META.get("QUERY_STRING", "")
             response = HttpResponseRedirect(f"{target}?{query}" if query else target)
         else:

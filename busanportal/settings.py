@@ -85,6 +85,13 @@ MIDDLEWARE = [
     # Inside whitenoise (which serves precompressed static files itself), outside the page cache
     # (which stores plain bodies; each answer is compressed on the way out). busanportal/http.py
     "busanportal.http.CompressionMiddleware",
+    # Before the page cache, so that a cached English home page never answers a Korean browser:
+    # "/" redirects by the language cookie or Accept-Language (busanportal/language.py).
+    "busanportal.language.PreferredLanguageMiddleware",
+    # A hit skips everything below: the session and the locale included, which a cached
+    # anonymous page does not need (the key's language is the one its address names). A hit
+    # costs most of the gap to a static file in the middleware it runs through.
+    "busanportal.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Signed-in sessions end after 30 minutes idle or 12 hours in all (below).
     "busanportal.sessions.SessionExpiryMiddleware",
@@ -92,11 +99,6 @@ MIDDLEWARE = [
     "busanportal.middleware.PathLanguageMiddleware",
     # The admin follows the official's language cookie or browser (busanportal/locale.py).
     "busanportal.locale.NegotiatedLanguageMiddleware",
-    # Before the page cache, so that a cached English home page never answers a Korean browser:
-    # "/" redirects by the language cookie or Accept-Language (busanportal/language.py).
-    "busanportal.language.PreferredLanguageMiddleware",
-    # After the language is known (it is part of the key); a hit skips everything below.
-    "busanportal.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check: a POST to a page without a form is a 405, not a 403.
     "busanportal.http.AllowedMethodsMiddleware",

@@ -45,10 +45,15 @@ def read_and_count(keys: list[str], counter: str, timeout: int) -> tuple[dict, i
     if combined is not None:
         return combined(keys, counter, timeout)
     found = cache.get_many(keys) if keys else {}
-    cache.add(counter, 0, timeout=timeout)
     try:
-        return found, cache.incr(counter)
-    except ValueError:  # expired between add and incr: this is the window's first request
+        return found, cache.incr(counter)  # the window's counter exists but for its first request
+    except ValueError:
+        pass
+    if cache.add(counter, 1, timeout=timeout):
+        return found, 1
+    try:
+        return found, cache.incr(counter)  # another request created it in between
+    except ValueError:  # and it expired in between: count afresh
         cache.set(counter, 1, timeout=timeout)
         return found, 1
 

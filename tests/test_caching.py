@@ -13,6 +13,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.test import Client
 from django.urls import include, path
+from django.utils import translation
 from django.utils.http import http_date, parse_http_date
 
 from busanportal import cache as page_cache
@@ -127,6 +128,33 @@ def test_a_hit_keeps_the_content_type_and_language(client):
     response = client.get("/ko/sectors/")
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response["Content-Language"] == "ko"
+
+
+def test_a_hit_answers_before_the_session_and_locale_middleware(client):
+    miss = client.get("/projects/?sector=it")
+    hit = client.get("/projects/?sector=it")
+    assert hit["X-Cache"] == "HIT"
+    # A hit is the page the miss sent, headers included, with none of the inner middleware run.
+    assert hit.content == miss.content
+    assert (hit["Content-Language"], hit["ETag"]) == ("en", miss["ETag"])
+    assert hasattr(miss.wsgi_request, "session")
+    assert not hasattr(hit.wsgi_request, "session")
+    assert not hasattr(hit.wsgi_request, "LANGUAGE_CODE")
+
+
+@pytest.mark.parametrize(
+    ("path", "active", "language"), [("/projects/", "ko", "en"), ("/ko/projects/", "en", "ko")]
+)
+def test_a_hit_is_keyed_by_the_language_its_address_names_not_the_active_one(
+    client, path, active, language
+):
+    client.get(path)
+    # A worker's thread keeps the language of the request it served last.
+    with translation.override(active):
+        hit = client.get(path)
+    assert hit["X-Cache"] == "HIT"
+    assert hit["Content-Language"] == language
+    assert f'<html lang="{language}">' in hit.content.decode()
 
 
 def test_a_hit_still_carries_the_security_headers(client):

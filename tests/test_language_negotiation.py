@@ -3,6 +3,7 @@ they switch, and the page cache (on, as in production) never mixes the two langu
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,13 @@ def test_a_korean_browser_is_sent_from_the_home_page_to_the_korean_site():
     assert response.status_code == 302
     assert response["Location"] == "/ko/"
     assert {"accept-language", "cookie"} <= vary(response)
+
+
+def test_the_redirect_does_not_depend_on_the_language_the_worker_last_served():
+    with translation.override("ko"):  # before the locale middleware has run for this request
+        response = browser(KOREAN_BROWSER).get("/?sector=it")
+    assert response.status_code == 302
+    assert response["Location"] == "/ko/?sector=it"
 
 
 def test_an_english_browser_stays_on_the_english_home_page():
