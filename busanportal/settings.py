@@ -466,3 +466,6 @@ PORTAL_FACET_TIME_BUDGET_MS = int(os.environ.get("DJANGO_FACET_TIME_BUDGET_MS", 
 # The full, unfiltered exports are files, rebuilt when the portfolio has changed
 # (projects/export_files.py, `manage.py build_exports`) and served with a Content-Length.
 PORTAL_EXPORT_DIR = Path(os.environ.get("DJANGO_EXPORT_DIR") or BASE_DIR / "var" / "exports")
+# A filtered export that finds its file stale after a change starts one `build_exports` process
+# in the background (niced), so that the exports after it are copied from the current file.
+PORTAL_EXPORT_BUILD_IN_BACKGROUND = os.environ.get("DJANGO_EXPORT_BUILD_IN_BACKGROUND", "1") == "1"

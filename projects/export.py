@@ -458,13 +458,15 @@ def filtered_body(kind: str, queryset, request, language) -> Iterable[bytes]:
     export's file when the file of the current portfolio and its index are there
     (``export_files.copied_from_file``), else written from the database as before.
 
-    The missing file is not built here: building it costs the whole portfolio (tens of seconds
-    at 100,000 projects), more than most filtered exports; the next full download (CSV) or
-    ``manage.py build_exports`` builds it. The ids are read before the fingerprint, so that a
-    change committed between the two can only make the file look stale (and be passed by),
-    never make a file older than the ids look current."""
+    A missing file is not built within the request: building it costs the whole portfolio
+    (seconds at 100,000 projects), more than most filtered exports. It is built in the
+    background instead (``export_files.build_in_background``), so the exports after it are
+    copied again. The ids are read before the fingerprint, so that a change committed between
+    the two can only make the file look stale (and be passed by), never make a file older than
+    the ids look current."""
     ids = list(queryset.values_list("pk", flat=True))
-    path = export_files.export_path(kind, language, site_root(request))
+    root = site_root(request)
+    path = export_files.export_path(kind, language, root)
     with translation.override(language):
         if kind == "csv":
             copied = export_files.copied_from_file(path, ids, csv_head())
@@ -474,6 +476,7 @@ def filtered_body(kind: str, queryset, request, language) -> Iterable[bytes]:
             )
     if copied is not None:
         return copied
+    export_files.build_in_background(kind, language, root, path)
     writer = csv_rows if kind == "csv" else json_chunks
     return writer(queryset, request, language, ids=ids)
 
@@ -534,12 +537,14 @@ def export_json(request):
     connect_before_streaming(Project)
     language = translation.get_language()
     if not filterset.applied:
-        # Built by `manage.py build_exports` (too slow to build in a request at 100,000
-        # projects); streamed until it is there.
-        path = export_files.export_path("json", language, site_root(request))
+        # Too slow to build in a request at 100,000 projects: built in the background (or by
+        # `manage.py build_exports`), and streamed until it is there.
+        root = site_root(request)
+        path = export_files.export_path("json", language, root)
         if path.exists():
             response = FileResponse(path.open("rb"), content_type="application/json")
             return attachment(response, filterset, "json")
+        export_files.build_in_background("json", language, root, path)
         body = json_chunks(filterset.qs, request, language)
     else:
         body = filtered_body("json", filterset.qs, request, language)

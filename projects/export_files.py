@@ -31,18 +31,25 @@ by the same code.
 import bisect
 import fcntl
 import hashlib
+import logging
 import os
+import subprocess
+import sys
 import tempfile
+import threading
 from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Max, TextField, Value
 from django.db.models.functions import Cast
 
 from projects.models import Organisation, Place, Program, Project, Strategy
 from sectors.models import Sector
+
+logger = logging.getLogger(__name__)
 
 #: Bump when the files' content changes shape, so that older files are not served.
 FORMAT_VERSION = "3"
@@ -221,6 +228,49 @@ def ensure_built(path: Path, build) -> Path:
         if not is_built(path):  # another process may have built it while this one waited
             write_with_index(path, build())
     return path
+
+
+#: A background build of one file is started at most once in this many seconds (across workers,
+#: through the cache); a build that is still running holds the file's lock besides.
+BACKGROUND_BUILD_SECONDS = 60
+
+
+def build_in_background(kind: str, language: str, base_url: str, path: Path) -> bool:
+    """Start ``manage.py build_exports`` for the file ``path`` (``kind``, ``language``,
+    ``base_url``) in a process of its own, niced, unless the file is there or such a build was
+    started lately; whether one was started.
+
+    For a filtered export that found the file stale after a change: that export is written
+    from the database (several times slower), and the ones after the build are copied from the
+    file. A process, not a thread, so that the build neither competes with the worker's
+    requests for the interpreter nor dies with the worker when it is recycled; the file
+    appears only once it is complete (``publish``)."""
+    if not settings.PORTAL_EXPORT_BUILD_IN_BACKGROUND or is_built(path):
+        return False
+    try:
+        if not cache.add(f"export-build:{path.name}", 1, timeout=BACKGROUND_BUILD_SECONDS):
+            return False
+    except Exception:  # without the cache there is no telling how many builds were started
+        logger.warning("Cache unreachable; no background export build", exc_info=True)
+        return False
+    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "build_exports"]
+    command += ["--base-url", base_url, "--languages", language, "--kinds", kind, "--nice"]
+    try:
+        # No shell; the address is the request's, which ALLOWED_HOSTS has vetted.
+        process = subprocess.Popen(  # noqa: S603
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a signal to the worker's group does not reach it
+        )
+    except OSError:
+        logger.warning("Could not start the background export build", exc_info=True)
+        return False
+    # Reaped when it ends, so that no finished build lingers as a zombie of the worker.
+    threading.Thread(target=process.wait, daemon=True).start()
+    logger.info("Building %s in the background (process %s)", path.name, process.pid)
+    return True
 
 
 def chunked(parts: Iterable[Part], size: int) -> Iterator[bytes]:

@@ -90,3 +90,6 @@ def export_files_in_a_temporary_directory(settings, tmp_path):
     """The full exports are files (projects/export_files.py): each test gets its own folder, so
     that no test serves another's file or writes into the working tree."""
     settings.PORTAL_EXPORT_DIR = tmp_path / "exports"
+    # A background build is a process of its own, which would not see this folder; the tests
+    # of the background build switch it on with a stand-in for the process.
+    settings.PORTAL_EXPORT_BUILD_IN_BACKGROUND = False

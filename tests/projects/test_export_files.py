@@ -6,6 +6,7 @@ import json
 from array import array
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -115,6 +116,108 @@ def test_without_the_file_a_filtered_export_is_written_from_the_database(client,
     assert b"cloud" in body.lower()
     # A filtered export does not build the full file: that costs the whole portfolio.
     assert not settings.PORTAL_EXPORT_DIR.exists() or not any(settings.PORTAL_EXPORT_DIR.iterdir())
+
+
+class BuildsInTheForeground:
+    """A stand-in for ``subprocess.Popen`` that runs the background build's command at once,
+    in this process (and the test's database and folder), and remembers each command."""
+
+    commands: list[list[str]] = []
+
+    def __init__(self, command, **options):
+        self.commands.append(command)
+        manage = command.index("build_exports")
+        # Without --nice, which would lower the priority of the rest of the test run.
+        arguments = [argument for argument in command[manage:] if argument != "--nice"]
+        call_command(*arguments, stdout=io.StringIO())
+        self.pid = 0
+
+    def wait(self):
+        return 0
+
+
+@pytest.fixture
+def background_builds(settings, monkeypatch):
+    """Background builds on, run in the foreground: the list of the commands they ran."""
+    settings.PORTAL_EXPORT_BUILD_IN_BACKGROUND = True
+    BuildsInTheForeground.commands = []
+    monkeypatch.setattr(export_files.subprocess, "Popen", BuildsInTheForeground)
+    return BuildsInTheForeground.commands
+
+
+@pytest.mark.parametrize(("kind", "prefix", "language"), [("csv", "", "en"), ("json", "/ko", "ko")])
+def test_a_stale_file_is_built_in_the_background_once_and_the_next_exports_are_copied(
+    client, monkeypatch, background_builds, kind, prefix, language
+):
+    path = f"{prefix}/projects/export.{kind}"
+    written = body_of(client, path, {"sector": "it"})  # no file yet: written, and one build
+    assert background_builds == [
+        [
+            background_builds[0][0],  # the interpreter
+            background_builds[0][1],  # manage.py
+            "build_exports",
+            "--base-url",
+            "http://testserver/",
+            "--languages",
+            language,
+            "--kinds",
+            kind,
+            "--nice",
+        ]
+    ]
+    assert background_builds[0][1].endswith("manage.py")
+    rows_not_built(monkeypatch)
+    assert body_of(client, path, {"sector": "it"}) == written
+    assert body_of(client, path, {"sector": "robotics"})
+    assert len(background_builds) == 1
+
+
+def test_a_change_makes_the_file_stale_and_starts_one_more_build(
+    client, background_builds, django_capture_on_commit_callbacks
+):
+    body_of(client, "/projects/export.csv", {"sector": "it"})
+    project = Project.objects.published().get(slug="offshore-wind-farm")
+    project.title_en = "Offshore wind farm, renamed"
+    with django_capture_on_commit_callbacks(execute=True):
+        project.save()
+    cache.clear()  # the once-a-minute guard of the first build, as a minute later
+    body = body_of(client, "/projects/export.csv", {"sector": "green-energy"})
+    assert b"Offshore wind farm, renamed" in body
+    assert len(background_builds) == 2
+
+
+def test_no_background_build_while_one_was_started_lately(client, background_builds):
+    cache.add(f"export-build:{export_files.export_path('csv', 'en', 'http://testserver/').name}", 1)
+    body_of(client, "/projects/export.csv", {"sector": "it"})
+    assert background_builds == []
+
+
+def test_no_background_build_when_switched_off(client, background_builds, settings):
+    settings.PORTAL_EXPORT_BUILD_IN_BACKGROUND = False
+    body_of(client, "/projects/export.csv", {"sector": "it"})
+    body_of(client, "/projects/export.json", {})
+    assert background_builds == []
+
+
+def test_the_full_json_is_built_in_the_background_and_then_served_as_a_file(
+    client, background_builds
+):
+    streamed = client.get("/projects/export.json")
+    body = b"".join(streamed.streaming_content)
+    assert [command[-2] for command in background_builds] == ["json"]
+    served = client.get("/projects/export.json")
+    assert served.has_header("Content-Length")
+    assert b"".join(served.streaming_content) == body
+
+
+def test_a_background_build_that_cannot_start_costs_only_the_copy(client, settings, monkeypatch):
+    settings.PORTAL_EXPORT_BUILD_IN_BACKGROUND = True
+
+    def cannot_start(*args, **kwargs):
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(export_files.subprocess, "Popen", cannot_start)
+    assert b"cloud" in body_of(client, "/projects/export.csv", {"sector": "it"}).lower()
 
 
 def test_the_json_file_is_used_once_built_even_if_the_csv_is_not(client, monkeypatch):

@@ -9,6 +9,7 @@ slower. Run after an import and from a timer::
     manage.py build_exports --base-url https://projects.busan.go.kr
 """
 
+import os
 import time
 from functools import partial
 
@@ -30,15 +31,27 @@ class Command(BaseCommand):
             help="The site's address, which every project link in the files starts with.",
         )
         parser.add_argument("--languages", nargs="+", default=["en", "ko"])
+        parser.add_argument(
+            "--kinds", nargs="+", choices=export_files.KINDS, default=list(export_files.KINDS)
+        )
 
-    def handle(self, base_url, languages, **options):
+        parser.add_argument(
+            "--nice",
+            action="store_true",
+            help="Run at a lower priority (a build started by the site in the background).",
+        )
+
+    def handle(self, base_url, languages, kinds, nice, **options):
+        if nice:
+            os.nice(10)  # the site's requests come first
         scheme, _, host = base_url.rstrip("/").partition("://")
         request = RequestFactory().get("/", secure=scheme == "https", HTTP_HOST=host)
         for language in languages:
             with translation.override(language):
                 root = export.site_root(request)
                 builders = {"csv": export.csv_parts, "json": export.json_parts}
-                for kind, write in builders.items():
+                for kind in kinds:
+                    write = builders[kind]
                     started = time.perf_counter()
                     path = export_files.ensure_built(
                         export_files.export_path(kind, language, root),
