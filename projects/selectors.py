@@ -33,7 +33,6 @@ from projects.models import (
     ProjectYear,
     SourceDocument,
 )
-from projects.search import bucketed_page_ids, is_broad_search, normalise, query_words
 from sectors.models import Sector
 
 logger = logging.getLogger(__name__)
@@ -584,7 +583,7 @@ def page_of_projects(queryset, per_page: int, page_number, count: int | None, li
     paginator = Paginator(queryset.values("pk"), per_page)
     if count is not None:
         paginator.count, bounded = count, False
-    elif is_broad_search(queryset):
+    elif project_search.is_broad_search(queryset):
         # Counted when it was ranked: more than FULL_RANK_LIMIT matches (projects.search), so
         # at least the bound, with no second count.
         paginator.count, bounded = min(MAX_COUNTED, project_search.FULL_RANK_LIMIT + 1), True
@@ -596,7 +595,7 @@ def page_of_projects(queryset, per_page: int, page_number, count: int | None, li
     # number the portfolio does not have.
     page.count_is_bounded = bounded
     offset = (page.number - 1) * per_page
-    ranked_ids = bucketed_page_ids(queryset, offset, per_page)
+    ranked_ids = project_search.bucketed_page_ids(queryset, offset, per_page)
     if ranked_ids is not None:
         # A broad search: the page's ids in order, read bucket by bucket (projects.search).
         rows = {row.pk: row for row in listing(queryset.model.objects.filter(pk__in=ranked_ids))}
@@ -801,12 +800,14 @@ def filters_named_by(filterset: ProjectFilterSet, facets: Facets) -> list[NamedF
     sectors and programs, so it costs no query."""
 
     applied = filterset.applied
-    words = query_words(applied.get("q", ""))
+    words = project_search.query_words(applied.get("q", ""))
     if not words:
         return []
 
     def named(*names):
-        return any(all(word in normalise(name) for word in words) for name in names if name)
+        return any(
+            all(word in project_search.normalise(name) for word in words) for name in names if name
+        )
 
     def query_with(name, value):
         query = filterset.data.copy()
