@@ -527,6 +527,10 @@ class PageCacheMiddleware(PageCache):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # What the locale middleware further in will activate, active already: an error
+        # answered from here (a Host header not allowed, raised by the key) is in the language
+        # of its address, not in the one this thread served last.
+        translation.activate(path_language(request))
         if self.is_candidate(request):
             kind = _cached_kind(request)
             if kind is not None:

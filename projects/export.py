@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.db import connections
@@ -435,9 +435,9 @@ def export_csv(request):
     connect_before_streaming(Project)
     language = translation.get_language()
     if not filterset.applied:  # the full export: a file, rebuilt when the portfolio changed
+        locate = partial(export_files.export_path, "csv", language, site_root(request))
         path = export_files.ensure_built(
-            export_files.export_path("csv", language, site_root(request)),
-            lambda: csv_parts(filterset.qs, request, language),
+            locate(), lambda: csv_parts(filterset.qs, request, language), locate
         )
         response = FileResponse(path.open("rb"), content_type="text/csv; charset=utf-8")
         return attachment(response, filterset, "csv")

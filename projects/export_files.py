@@ -15,9 +15,11 @@ address its links start with and the export format's version. A request for the 
 looks for the file of the current fingerprint; when the portfolio has changed, the CSV is
 rebuilt there and then, under a lock so that concurrent requests build it once. The JSON writer
 is slower (it gives each value through the API serializer's fields), so 100,000 projects take
-longer than a request should: its file is built by ``manage.py build_exports`` (run it after
-imports or from a timer; at 100,000 projects run it for the CSV too), and until then the JSON is
-streamed. Files are written to a temporary name and renamed, so a reader never sees half a file.
+longer than a request should: its file is built in the background (``build_in_background``, a
+``manage.py build_exports`` process started by the first request that finds it missing) or by
+``build_exports`` run after imports or from a timer, and until then the JSON is streamed. A
+filtered export that finds its file stale starts the same background build. Files are written to
+a temporary name and renamed, so a reader never sees half a file.
 
 Beside each file is its row index (``<file>.index``, written in the same build): for every
 project, where its row (CSV) or its record (JSON) starts in the file and how long it is. A
@@ -37,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -181,6 +184,22 @@ def publish(files: list[tuple[Path, Iterable[bytes]]]):
         raise
     for _temporary, path in temporaries:
         remove_older(path)
+    remove_abandoned(files[0][0].parent)
+
+
+#: A temporary file this old was left by a build that was killed (it takes seconds, not hours).
+ABANDONED_SECONDS = 3600
+
+
+def remove_abandoned(folder: Path):
+    """Remove the temporary files of builds that never finished (killed half way)."""
+    cutoff = time.time() - ABANDONED_SECONDS
+    for temporary in folder.glob(".building-*"):
+        try:
+            if temporary.stat().st_mtime < cutoff:
+                temporary.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def write_temporary(path: Path, chunks: Iterable[bytes]) -> Path:
@@ -217,21 +236,45 @@ def is_built(path: Path) -> bool:
     return path.exists() and index_path(path).exists()
 
 
-def ensure_built(path: Path, build) -> Path:
+def lock_path(path: Path) -> Path:
+    """The lock a build of the kind of export ``path`` holds while it writes (one per kind)."""
+    return path.parent / f".{path.suffix[1:]}.lock"
+
+
+def ensure_built(path: Path, build, locate=None) -> Path:
     """``path``, built with its index from ``build()`` (an iterable of ``Part``) unless both
-    exist; one process builds it while the others wait for it."""
+    exist; one process builds it while the others wait for it.
+
+    ``locate()``, when given, names the current file again once the lock is held: a process
+    that waited while another built a newer file must not write the portfolio under its older
+    name (and then remove the newer file as an older one, ``remove_older``)."""
     if is_built(path):
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.parent / f".{path.suffix[1:]}.lock", "w") as lock:
+    with open(lock_path(path), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        if locate is not None:
+            path = locate()
         if not is_built(path):  # another process may have built it while this one waited
             write_with_index(path, build())
     return path
 
 
-#: A background build of one file is started at most once in this many seconds (across workers,
-#: through the cache); a build that is still running holds the file's lock besides.
+def is_being_built(path: Path) -> bool:
+    """Whether a build of the kind of export ``path`` holds its lock now."""
+    try:
+        with open(lock_path(path), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:  # no folder yet: nothing is being built
+        return False
+    return False
+
+
+#: A background build of one kind and language is started at most once in this many seconds
+#: (through the cache: across workers with Redis, per worker with the local-memory cache), and
+#: never while a build of that kind holds its lock.
 BACKGROUND_BUILD_SECONDS = 60
 
 
@@ -244,11 +287,15 @@ def build_in_background(kind: str, language: str, base_url: str, path: Path) -> 
     from the database (several times slower), and the ones after the build are copied from the
     file. A process, not a thread, so that the build neither competes with the worker's
     requests for the interpreter nor dies with the worker when it is recycled; the file
-    appears only once it is complete (``publish``)."""
-    if not settings.PORTAL_EXPORT_BUILD_IN_BACKGROUND or is_built(path):
+    appears only once it is complete (``publish``).
+
+    The guard is per kind and language, not per file: a file's name depends on the site
+    address a request gives (its Host header), and one key per name would let requests under
+    ever new addresses start ever more builds."""
+    if not settings.PORTAL_EXPORT_BUILD_IN_BACKGROUND or is_built(path) or is_being_built(path):
         return False
     try:
-        if not cache.add(f"export-build:{path.name}", 1, timeout=BACKGROUND_BUILD_SECONDS):
+        if not cache.add(f"export-build:{kind}:{language}", 1, timeout=BACKGROUND_BUILD_SECONDS):
             return False
     except Exception:  # without the cache there is no telling how many builds were started
         logger.warning("Cache unreachable; no background export build", exc_info=True)
@@ -261,16 +308,22 @@ def build_in_background(kind: str, language: str, base_url: str, path: Path) -> 
             command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            # Its errors go where the worker's go (the server's error log).
             start_new_session=True,  # a signal to the worker's group does not reach it
         )
     except OSError:
         logger.warning("Could not start the background export build", exc_info=True)
         return False
     # Reaped when it ends, so that no finished build lingers as a zombie of the worker.
-    threading.Thread(target=process.wait, daemon=True).start()
+    threading.Thread(target=_reap, args=(process, path.name), daemon=True).start()
     logger.info("Building %s in the background (process %s)", path.name, process.pid)
     return True
+
+
+def _reap(process: subprocess.Popen, name: str):
+    code = process.wait()
+    if code:
+        logger.error("The background build of %s failed (exit status %s)", name, code)
 
 
 def chunked(parts: Iterable[Part], size: int) -> Iterator[bytes]:

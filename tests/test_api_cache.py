@@ -261,3 +261,21 @@ def test_without_the_throttle_in_the_settings_nothing_is_counted(client, monkeyp
         client.get("/api/sectors/")
         assert client.get("/api/sectors/")["X-Cache"] == "HIT"
     counted.assert_not_called()  # by the page cache (the views keep the classes they had)
+
+
+def test_the_rate_limit_counts_each_request_once_from_the_first_of_its_window():
+    cache.set("page", "the page")
+    counts = [throttling.read_and_count(["page"], "counter:window", 60) for _ in range(3)]
+    assert counts == [
+        ({"page": "the page"}, 1),
+        ({"page": "the page"}, 2),
+        ({"page": "the page"}, 3),
+    ]
+
+
+def test_a_window_that_expires_between_the_reads_starts_again_at_one(monkeypatch):
+    # The counter is gone at the first increment, and again (expired) after another request
+    # created it: the count starts afresh instead of failing.
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(cache, "incr", mock.Mock(side_effect=ValueError))
+    assert throttling.read_and_count([], "counter:window", 60) == ({}, 1)

@@ -199,6 +199,17 @@ def test_a_bad_host_is_still_refused_before_the_cache(client):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("path", "active", "language"), [("/ko/sectors/", "en", "ko"), ("/sectors/", "ko", "en")]
+)
+def test_a_bad_host_is_refused_in_the_language_of_the_address(client, path, active, language):
+    client.raise_request_exception = False
+    with translation.override(active):  # what the worker's thread served last
+        response = client.get(path, HTTP_HOST="evil.example.org")
+    assert response.status_code == 400
+    assert f'<html lang="{language}">' in response.content.decode()
+
+
 def test_the_page_cache_can_be_switched_off(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/sectors/")

@@ -120,6 +120,7 @@ def server_environment(workdir: Path) -> dict:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_STATIC_ROOT=str(workdir / "static"),
+        DJANGO_EXPORT_DIR=str(workdir / "exports"),
         DATABASE_URL=f"sqlite:///{workdir / 'e2e.sqlite3'}",
         DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
         PYTHONUNBUFFERED="1",

@@ -262,6 +262,9 @@ def site_environment(workdir: Path, **variables) -> dict:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_STATIC_ROOT=str(workdir / "static"),
+        DJANGO_EXPORT_DIR=str(workdir / "exports"),
+        # Builds in processes of their own would add database connections to the counts.
+        DJANGO_EXPORT_BUILD_IN_BACKGROUND="0",
         # A fault run sends many API requests from one address.
         DJANGO_API_ANON_RATE="1000000/hour",
         GUNICORN_WORKERS="2",

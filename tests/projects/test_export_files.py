@@ -1,8 +1,11 @@
 """The full export files, their row indexes, and the filtered exports copied out of them."""
 
 import csv
+import fcntl
 import io
 import json
+import os
+import time
 from array import array
 
 import pytest
@@ -173,7 +176,7 @@ def test_a_stale_file_is_built_in_the_background_once_and_the_next_exports_are_c
 
 
 def test_a_change_makes_the_file_stale_and_starts_one_more_build(
-    client, background_builds, django_capture_on_commit_callbacks
+    client, monkeypatch, background_builds, django_capture_on_commit_callbacks
 ):
     body_of(client, "/projects/export.csv", {"sector": "it"})
     project = Project.objects.published().get(slug="offshore-wind-farm")
@@ -181,13 +184,55 @@ def test_a_change_makes_the_file_stale_and_starts_one_more_build(
     with django_capture_on_commit_callbacks(execute=True):
         project.save()
     cache.clear()  # the once-a-minute guard of the first build, as a minute later
-    body = body_of(client, "/projects/export.csv", {"sector": "green-energy"})
-    assert b"Offshore wind farm, renamed" in body
+    written = body_of(client, "/projects/export.csv", {"sector": "green-energy"})
+    assert b"Offshore wind farm, renamed" in written
     assert len(background_builds) == 2
+    rows_not_built(monkeypatch)  # the rebuilt file has the new title
+    assert body_of(client, "/projects/export.csv", {"sector": "green-energy"}) == written
+
+
+def test_no_background_build_within_a_minute_of_the_last_even_for_another_address(
+    client, background_builds
+):
+    body_of(client, "/projects/export.csv", {"sector": "it"})
+    # Another site address names other files: one build a minute all the same, so that a
+    # stream of requests under made-up ports cannot start a stream of builds.
+    client.get("/projects/export.csv", {"sector": "it"}, HTTP_HOST="127.0.0.1:8001")
+    assert len(background_builds) == 1
+
+
+def test_no_background_build_while_another_build_holds_the_lock(client, background_builds):
+    folder = export_files.export_path("csv", "en", "http://testserver/").parent
+    folder.mkdir(parents=True)
+    with open(export_files.lock_path(folder / "x.csv"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        body_of(client, "/projects/export.csv", {"sector": "it"})
+    assert background_builds == []
+
+
+def test_a_build_that_waited_writes_the_current_file_not_the_one_it_was_asked_for(client):
+    build_files()
+    current = export_files.export_path("csv", "en", "http://testserver/")
+    older = current.with_name("busan-projects-en-0000000000000000.csv")
+    built = export_files.ensure_built(older, lambda: pytest.fail("built again"), lambda: current)
+    assert built == current and current.exists() and not older.exists()
+
+
+def test_a_killed_builds_temporary_file_is_removed_by_a_later_build(client):
+    folder = export_files.export_path("csv", "en", "http://testserver/").parent
+    folder.mkdir(parents=True)
+    abandoned = folder / ".building-abc.csv"
+    abandoned.write_bytes(b"half a file")
+    fresh = folder / ".building-def.csv"  # another build, still writing
+    fresh.write_bytes(b"a quarter")
+    hours_ago = time.time() - 2 * export_files.ABANDONED_SECONDS
+    os.utime(abandoned, (hours_ago, hours_ago))
+    build_files()
+    assert not abandoned.exists() and fresh.exists()
 
 
 def test_no_background_build_while_one_was_started_lately(client, background_builds):
-    cache.add(f"export-build:{export_files.export_path('csv', 'en', 'http://testserver/').name}", 1)
+    cache.add("export-build:csv:en", 1)
     body_of(client, "/projects/export.csv", {"sector": "it"})
     assert background_builds == []
 
@@ -210,7 +255,9 @@ def test_the_full_json_is_built_in_the_background_and_then_served_as_a_file(
     assert b"".join(served.streaming_content) == body
 
 
-def test_a_background_build_that_cannot_start_costs_only_the_copy(client, settings, monkeypatch):
+def test_a_background_build_that_cannot_start_still_leaves_the_export_complete(
+    client, settings, monkeypatch
+):
     settings.PORTAL_EXPORT_BUILD_IN_BACKGROUND = True
 
     def cannot_start(*args, **kwargs):

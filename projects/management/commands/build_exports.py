@@ -2,9 +2,10 @@
 
 Each file is written with its row index, from which the filtered exports are copied
 (projects/export_files.py). The site rebuilds the CSV itself on the first full download after a
-change; the JSON, which goes through the API serializer, is only built here. Until the files of
-the current portfolio are built, filtered exports are written from the database, several times
-slower. Run after an import and from a timer::
+change, and starts this command in the background (``--nice``) for a file that a filtered export
+or the full JSON download finds stale. Until the files of the current portfolio are built,
+filtered exports are written from the database, several times slower. Run after an import and
+from a timer, so that the files are current before anyone asks::
 
     manage.py build_exports --base-url https://projects.busan.go.kr
 """
@@ -53,9 +54,9 @@ class Command(BaseCommand):
                 for kind in kinds:
                     write = builders[kind]
                     started = time.perf_counter()
+                    locate = partial(export_files.export_path, kind, language, root)
                     path = export_files.ensure_built(
-                        export_files.export_path(kind, language, root),
-                        partial(write, api_projects(), request, language),
+                        locate(), partial(write, api_projects(), request, language), locate
                     )
                     self.stdout.write(
                         f"{path} ({path.stat().st_size:,} bytes, "
