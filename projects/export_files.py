@@ -245,16 +245,19 @@ def ensure_built(path: Path, build, locate=None) -> Path:
     """``path``, built with its index from ``build()`` (an iterable of ``Part``) unless both
     exist; one process builds it while the others wait for it.
 
-    ``locate()``, when given, names the current file again once the lock is held: a process
-    that waited while another built a newer file must not write the portfolio under its older
-    name (and then remove the newer file as an older one, ``remove_older``)."""
+    ``locate()``, when given, names the current file again after waiting for the lock: a
+    process that waited while another built a newer file must not write the portfolio under
+    its older name (and then remove the newer file as an older one, ``remove_older``)."""
     if is_built(path):
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path(path), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if locate is not None:
-            path = locate()
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another process is building: wait for it, then look again
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if locate is not None:
+                path = locate()
         if not is_built(path):  # another process may have built it while this one waited
             write_with_index(path, build())
     return path

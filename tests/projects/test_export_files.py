@@ -5,6 +5,7 @@ import fcntl
 import io
 import json
 import os
+import threading
 import time
 from array import array
 
@@ -214,8 +215,21 @@ def test_a_build_that_waited_writes_the_current_file_not_the_one_it_was_asked_fo
     build_files()
     current = export_files.export_path("csv", "en", "http://testserver/")
     older = current.with_name("busan-projects-en-0000000000000000.csv")
+    # Another build holds the lock for a moment (flock: another open file conflicts even in
+    # this process), as one that is writing the newer file.
+    other = open(export_files.lock_path(current), "w")  # noqa: SIM115 (closed by the timer)
+    fcntl.flock(other, fcntl.LOCK_EX)
+    threading.Timer(0.2, other.close).start()
     built = export_files.ensure_built(older, lambda: pytest.fail("built again"), lambda: current)
     assert built == current and current.exists() and not older.exists()
+
+
+def test_a_build_that_did_not_wait_names_its_file_without_asking_again(client):
+    path = export_files.export_path("csv", "en", "http://testserver/")
+    built = export_files.ensure_built(
+        path, lambda: [(None, b"head\n")], lambda: pytest.fail("the fingerprint read again")
+    )
+    assert built == path and path.read_bytes() == b"head\n"
 
 
 def test_a_killed_builds_temporary_file_is_removed_by_a_later_build(client):
