@@ -89,8 +89,8 @@ MIDDLEWARE = [
     # "/" redirects by the language cookie or Accept-Language (busanportal/language.py).
     "busanportal.language.PreferredLanguageMiddleware",
     # A hit skips everything below: the session and the locale included, which a cached
-    # anonymous page does not need (the key's language is the one its address names). A hit
-    # costs most of the gap to a static file in the middleware it runs through.
+    # anonymous page does not need (the key's language is the one its address names). They
+    # were most of what a hit cost beyond a static file (benchmarks/README.md, issue 19).
     "busanportal.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Signed-in sessions end after 30 minutes idle or 12 hours in all (below).
